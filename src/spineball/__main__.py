@@ -1,0 +1,3 @@
+from spineball.cli import main
+
+main()

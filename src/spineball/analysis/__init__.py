@@ -1,0 +1,1 @@
+"""Session analysis: pure numpy functions used live (incrementally) and offline."""

@@ -1,0 +1,1 @@
+"""The live Textual dashboard."""

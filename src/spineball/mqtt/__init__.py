@@ -1,0 +1,1 @@
+"""MQTT publishing for clinics and smart homes (aiomqtt)."""

@@ -1,0 +1,1 @@
+"""SQLite recording and reading of sessions (WAL, crash-safe, versioned schema)."""

@@ -1,0 +1,1 @@
+"""The virtual ball: a Bumble GATT peripheral, a person-on-ball simulator, fault injection."""
