@@ -22,11 +22,11 @@ from typing import Any, Final, Literal, TypeAlias, cast, get_args
 import numpy as np
 import numpy.typing as npt
 
+from spineball.anatomy import LEVELS
 from spineball.samples import SESSION_COLUMNS, SESSION_DTYPE, Samples
 
 FORMAT_NAME: Final = "spineball-session"
 FORMAT_VERSION: Final = 1
-LEVELS: Final = ("C7", *(f"T{i}" for i in range(1, 13)), *(f"L{i}" for i in range(1, 6)))
 SYMPTOMS: Final = ("burning", "tingling", "electric")
 
 EventKind: TypeAlias = Literal["landmark", "pain", "sore", "symptom", "note"]
