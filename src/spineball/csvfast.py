@@ -1,20 +1,21 @@
-"""Vectorised CSV text for numeric columns: fixed-point numbers without a Python loop per row.
+"""Vectorised text rows (CSV, JSON Lines) of numeric and text columns, no loop per row.
 
 Every field is laid out as a fixed-width byte block (sign, integer digits,
-point, fraction digits, separator) in one uint8 matrix; a keep-mask drops the
-leading zeros and unused sign positions, and one boolean selection turns the
-matrix into the CSV bytes. About 10× faster than formatting rows in Python.
+point, fraction digits, then the literal text that follows the field) in one
+uint8 matrix; a keep-mask drops the leading zeros and unused sign positions,
+and one boolean selection turns the matrix into the output bytes. About 10×
+faster than formatting rows in Python.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
 
 _ZERO = ord("0")
-_NAN = np.frombuffer(b"nan", dtype=np.uint8)
 
 
 def _int_digits(values: npt.NDArray[np.int64]) -> int:
@@ -22,10 +23,15 @@ def _int_digits(values: npt.NDArray[np.int64]) -> int:
     return max(1, len(str(largest)))
 
 
+def _suffix_block(n: int, suffix: bytes) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
+    block = np.tile(np.frombuffer(suffix, dtype=np.uint8), (n, 1))
+    return block, np.ones(block.shape, dtype=bool)
+
+
 def _field(
-    x: npt.NDArray[np.float64], decimals: int, separator: int
+    x: npt.NDArray[np.float64], decimals: int, nan_text: bytes
 ) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
-    """One column as (n, width) bytes and a keep-mask."""
+    """One numeric column as (n, width) bytes and a keep-mask."""
     n = len(x)
     nan = ~np.isfinite(x)
     scaled = np.round(np.abs(np.where(nan, 0.0, x)) * 10.0**decimals).astype(np.int64)
@@ -33,10 +39,10 @@ def _field(
     scale = 10**decimals
     integer, fraction = np.divmod(scaled, scale)
     width_int = _int_digits(integer)
-    if decimals == 0 and np.any(nan):
-        width_int = max(width_int, 2)  # room for "nan" before the separator
     point = 1 if decimals else 0
-    width = 1 + width_int + point + decimals + 1
+    if np.any(nan):  # room for the NaN text
+        width_int = max(width_int, len(nan_text) - 1 - point - decimals)
+    width = 1 + width_int + point + decimals
     out = np.empty((n, width), dtype=np.uint8)
     keep = np.ones((n, width), dtype=bool)
     out[:, 0] = ord("-")
@@ -58,61 +64,73 @@ def _field(
         ):
             digit, remaining = np.divmod(remaining, power)
             out[:, col] = digit + _ZERO
-    out[:, -1] = separator
     if np.any(nan):
-        out[nan, : len(_NAN)] = _NAN
+        out[nan, : len(nan_text)] = np.frombuffer(nan_text, dtype=np.uint8)
         keep[nan, :] = False
-        keep[nan, : len(_NAN)] = True
-        keep[nan, -1] = True
+        keep[nan, : len(nan_text)] = True
     return out, keep
 
 
+def csv_quote(text: str) -> str:
+    """RFC 4180: quote a field that holds a comma, a quote or a line break."""
+    if any(c in text for c in ',"\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def _text_field(
-    values: npt.NDArray[np.str_], separator: int
+    values: npt.NDArray[np.str_], quote: Callable[[str], str]
 ) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
-    """A text column as (n, width) UTF-8 bytes, quoted per RFC 4180 where needed."""
+    """A text column as (n, width) UTF-8 bytes, each distinct value passed through ``quote``."""
     # Few distinct values (levels, units) are common: format each once, then index.
     distinct, row_of = np.unique(np.asarray(values).astype(str), return_inverse=True)
-    text = distinct
-    needs_quotes = (
-        (np.char.find(text, ",") >= 0)
-        | (np.char.find(text, '"') >= 0)
-        | (np.char.find(text, "\n") >= 0)
-    )
-    if np.any(needs_quotes):
-        quoted = np.char.add(np.char.add('"', np.char.replace(text, '"', '""')), '"')
-        text = np.where(needs_quotes, quoted, text)
-    encoded = np.char.encode(text, "utf-8")
-    width = max(1, encoded.dtype.itemsize)
-    table = np.zeros((len(text), width + 1), dtype=np.uint8)
-    table[:, :width] = encoded.astype(f"S{width}").view(np.uint8).reshape(len(text), width)
-    table[:, -1] = separator
+    encoded = [quote(str(v)).encode("utf-8") for v in distinct.tolist()]
+    width = max(1, *(len(e) for e in encoded))
+    table = np.zeros((len(encoded), width), dtype=np.uint8)
+    for i, e in enumerate(encoded):
+        table[i, : len(e)] = np.frombuffer(e, dtype=np.uint8)
     matrix = table[row_of.reshape(-1)]
-    keep = matrix != 0
-    keep[:, -1] = True
-    return matrix, keep
+    return matrix, matrix != 0
+
+
+def format_rows(
+    columns: Sequence[npt.NDArray[np.float64] | npt.NDArray[np.str_]],
+    decimals: Sequence[int | None],
+    suffixes: Sequence[bytes],
+    *,
+    prefix: bytes = b"",
+    nan_text: bytes = b"nan",
+    quote: Callable[[str], str] = csv_quote,
+) -> bytes:
+    """Rows of ``prefix`` + (field + suffix) for each column.
+
+    Numeric columns get fixed ``decimals`` (NaN/inf → ``nan_text``); a column
+    whose ``decimals`` is None is text, each value passed through ``quote``.
+    """
+    if not columns or not len(columns) == len(decimals) == len(suffixes):
+        raise ValueError("one decimals entry and one suffix per column, at least one column")
+    n = len(columns[0])
+    if n == 0:
+        return b""
+    parts = [_suffix_block(n, prefix)] if prefix else []
+    for column, places, suffix in zip(columns, decimals, suffixes, strict=True):
+        if places is None:
+            parts.append(_text_field(np.asarray(column), quote))
+        else:
+            parts.append(_field(np.asarray(column, dtype=np.float64), places, nan_text))
+        if suffix:
+            parts.append(_suffix_block(n, suffix))
+    matrix = np.concatenate([block for block, _ in parts], axis=1)
+    keep = np.concatenate([mask for _, mask in parts], axis=1)
+    return cast(bytes, matrix[keep].tobytes())
 
 
 def format_columns(
     columns: Sequence[npt.NDArray[np.float64] | npt.NDArray[np.str_]],
     decimals: Sequence[int | None],
 ) -> bytes:
-    """CSV rows (no header): numeric columns with fixed ``decimals`` (NaN/inf → ``nan``),
-    text columns where ``decimals`` is None."""
+    """CSV rows (no header): numeric columns with fixed ``decimals``, text where None."""
     if len(columns) != len(decimals) or not columns:
         raise ValueError("one decimals entry per column, at least one column")
-    n = len(columns[0])
-    if n == 0:
-        return b""
-    blocks, masks = [], []
-    for i, (column, places) in enumerate(zip(columns, decimals, strict=True)):
-        separator = ord("\n") if i == len(columns) - 1 else ord(",")
-        if places is None:
-            block, keep = _text_field(np.asarray(column), separator)
-        else:
-            block, keep = _field(np.asarray(column, dtype=np.float64), places, separator)
-        blocks.append(block)
-        masks.append(keep)
-    matrix = np.concatenate(blocks, axis=1)
-    keep = np.concatenate(masks, axis=1)
-    return matrix[keep].tobytes()
+    suffixes = [b","] * (len(columns) - 1) + [b"\n"]
+    return format_rows(columns, decimals, suffixes)
