@@ -80,7 +80,7 @@ def describe(err: BaseException, settings: MqttSettings) -> str:
             "set ca_file in [mqtt] to the CA that signed it"
         )
     if "Connection refused" in text or "Errno 111" in text:
-        return f"broker {where} is not reachable: connection refused (is it running?)"
+        return f"broker {where} is not reachable (connection refused)"
     if "timed out" in text.lower():
         return f"broker {where} did not answer in time"
     return f"broker {where}: {text or type(err).__name__}"

@@ -148,6 +148,8 @@ def settings_from(
             if not isinstance(table[key], str):
                 raise MqttSettingsError(f"[mqtt] {key} must be a path string")
             options[key] = Path(table[key]).expanduser()
+            if not options[key].is_file():
+                raise MqttSettingsError(f"[mqtt] {key}: {options[key]} is not a readable file")
     for key in _INT_KEYS:
         if key in table:
             if not isinstance(table[key], int) or isinstance(table[key], bool):
