@@ -23,21 +23,22 @@ async def test_state_is_coalesced_to_two_hertz_under_200_hz_updates(
             assert await publisher.wait_connected(5)
             start = time.monotonic()
             n = 0
-            while time.monotonic() - start < 3.0:
-                publisher.update(sample_state(session_s=n / 200))
-                n += 1
+            while (elapsed := time.monotonic() - start) < 3.0:
+                # catch up if the loop fell behind, so the load is 200 Hz even on a busy machine
+                while n < elapsed * 200:
+                    publisher.update(sample_state(session_s=n / 200))
+                    n += 1
                 await asyncio.sleep(1 / 200)
             final_session_s = (n - 1) / 200
             await asyncio.sleep(0.7)
-        states = seen.on(f"{prefix}/ball-1/state")
-    assert n > 400  # the load really was ~200 Hz
-    gaps = [b.at - a.at for a, b in itertools.pairwise(states)]
-    # ≤ 2 Hz: ~3.5 s of updates give at most 8 messages, spaced ≥ 0.5 s (minus network jitter)
-    assert 5 <= len(states) <= 8, len(states)
-    assert min(gaps) > 0.4, gaps
+        states = [decode_state(m.payload) for m in seen.on(f"{prefix}/ball-1/state")]
+    assert n >= 590  # the load really was 200 Hz
+    # ≤ 2 Hz: ~3.5 s of updates give at most 8 messages, sent ≥ 0.5 s apart (sender's clock)
+    assert 4 <= len(states) <= 8, len(states)
+    sent_at = [ts for _state, ts in states if ts is not None]
+    assert min(b - a for a, b in itertools.pairwise(sent_at)) >= 0.49
     # coalescing keeps the newest: the last message is the last update, not a stale one
-    last, _ts = decode_state(states[-1].payload)
-    assert last.session_s == final_session_s
+    assert states[-1][0].session_s == final_session_s
 
 
 async def test_retained_summary_reaches_a_late_subscriber(broker: Broker, prefix: str) -> None:
