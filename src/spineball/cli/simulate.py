@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 
 from spineball.cli.errors import fail
-
-_SCENARIOS = ("steady", "harder-to-find", "unstable", "too-painful")  # history.HISTORY_SCENARIOS
+from spineball.virtual.body.history import HISTORY_SCENARIOS
 
 
 def _describe(csv_path: Path, truth: dict[str, object]) -> str:
@@ -39,7 +38,7 @@ def _describe(csv_path: Path, truth: dict[str, object]) -> str:
 @click.option("--sessions", type=int, default=None, help="Write a history of this many sessions.")
 @click.option(
     "--scenario",
-    type=click.Choice(_SCENARIOS),
+    type=click.Choice(list(HISTORY_SCENARIOS)),
     default=None,
     help="What the history shows (default steady).",
 )
