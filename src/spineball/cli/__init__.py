@@ -18,6 +18,7 @@ from spineball import __version__
 COMMANDS: Final[dict[str, str]] = {
     "decode": "spineball.cli.decode:decode",
     "monitor": "spineball.cli.monitor:monitor",
+    "simulate": "spineball.cli.simulate:simulate",
 }
 
 
