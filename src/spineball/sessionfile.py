@@ -353,11 +353,22 @@ def read_session(path: Path | str) -> SessionData:
 # ---------------------------------------------------------------------------- writing
 
 
+def _default_file_mode() -> int:
+    """The mode open() would give a new file (mkstemp alone would make it 0600)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE: Final = _default_file_mode()
+
+
 def atomic_write(path: Path, chunks: Iterable[bytes]) -> None:
     """Write to a temp file beside ``path``, fsync, then rename over it."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
     try:
+        os.fchmod(fd, _FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             for chunk in chunks:
                 fh.write(chunk)
