@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from spineball import protocol as p
 from spineball.samples import SampleBlock
 from spineball.stream import StreamAssembler
-from tests.stream.ball import Ball, arrivals
+from tests.stream.ball import Ball, arrivals, frames_of, make_raw
 
 
 def run(
@@ -80,3 +81,23 @@ def test_session_time_of_a_host_moment_matches_the_sample_taken_then() -> None:
     stream, t = run(ball, arrival)
     # The user pressed "pain 6" when sample 5000 was taken (host clock).
     assert stream.session_time(float(ball.sample_time[5000])) == pytest.approx(t[5000], abs=0.005)
+
+
+def test_a_rate_change_starts_a_new_clock_continuous_with_the_old_one() -> None:
+    drift = 1 + 100e-6
+    fast = make_raw(6000, rate=p.Rate.HZ_100, seed=6)  # 60 s at 100 Hz …
+    slow = make_raw(3000, first_index=6000, rate=p.Rate.HZ_50, seed=7)  # … then 60 s at 50 Hz
+    times = np.concatenate([np.arange(6000) * 0.01, 60.0 + np.arange(3000) * 0.02]) * drift
+    frames = frames_of(fast, 5) + frames_of(slow, 3)
+    ends = np.concatenate([np.arange(4, 6000, 5), 6000 + np.arange(2, 3000, 3)])
+    arrival = arrivals(100.0 + times[ends], np.random.default_rng(6), interval_s=1e-6)
+    stream = StreamAssembler(refit_interval_s=5.0)
+    items = []
+    for k in range(0, len(frames), 4):
+        items += stream.frames(frames[k : k + 4], arrival[k : k + 4].tolist())
+    blocks = [b for b in items if isinstance(b, SampleBlock)]
+    assert {b.rate_hz for b in blocks if b.end_index <= 6000} == {100.0}
+    assert {b.rate_hz for b in blocks if b.first_index >= 6000} == {50.0}
+    t = np.concatenate([b.samples["t_s"] for b in blocks])
+    assert np.max(np.abs(t - times)) < 0.010
+    assert stream.health().drift_ppm == pytest.approx(100.0, abs=3.0)
