@@ -14,6 +14,8 @@ import asyncio
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from spineball.sessionfile import SessionMeta
 from spineball.store import Database, record_stream
 from spineball.stream import SampleStream
@@ -23,7 +25,7 @@ PER_FRAME = 5
 FRAME_S = PER_FRAME / 100.0
 
 
-def truth(seed: int, seconds: float):  # type: ignore[no-untyped-def]
+def truth(seed: int, seconds: float) -> np.ndarray:
     """The raw samples this child sends for ``seed`` (temperature as framed)."""
     raw = make_raw(int(seconds * 100), seed=seed)
     first = raw["temperature_raw"][::PER_FRAME]

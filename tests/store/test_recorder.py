@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,6 @@ from spineball.sessionfile import (
     write_session,
 )
 from spineball.store import (
-    BLOCK_SAMPLES,
     Database,
     DeviceInfo,
     StoredEvent,
@@ -46,7 +46,7 @@ META = SessionMeta(
 def test_a_recorded_stream_reads_back_bit_for_bit_with_its_gaps_and_events(
     tmp_path: Path,
 ) -> None:
-    ball, _received, items, _stream, _ = simulate(seed=1)  # drops, backfill, PARTIAL gaps
+    _ball, _received, items, _stream, _ = simulate(seed=1)  # drops, backfill, PARTIAL gaps
     db = Database.open(tmp_path / "spineball.db")
     device = db.upsert_device(DeviceInfo("F1:22:33:44:55:66", "SB-5566", "a1b2c3d4e5f6", "SB-1"))
     with db.start_session(META, device_id=device) as recorder:
@@ -93,7 +93,6 @@ def test_a_recorded_stream_reads_back_bit_for_bit_with_its_gaps_and_events(
     assert len(data.meta.extra["gaps"]) == len(gaps)
     assert data.meta.extra["device"]["serial"] == "a1b2c3d4e5f6"
     assert np.array_equal(data.samples["pressure_pa"], want["pressure_pa"], equal_nan=True)
-    assert ball.n > 0
 
 
 def test_export_through_the_session_file_contract(tmp_path: Path) -> None:
@@ -186,8 +185,6 @@ def test_commits_are_batched_by_the_interval(tmp_path: Path) -> None:
         recorder.add(item)
     assert not recorder.commit_if_due()
     assert recorder.seconds_until_due() > 0.1
-    import time
-
     time.sleep(0.21)
     assert recorder.commit_if_due()
     assert db.session(recorder.session_id).samples == 50
@@ -222,7 +219,6 @@ def test_ten_minutes_at_100_hz_take_at_most_12_bytes_per_sample_on_disk(tmp_path
     per_sample = size / 60_000
     print(f"\n{per_sample:.2f} bytes per sample ({size} bytes, {[p.name for p in files]})")
     assert per_sample <= 12.0
-    assert BLOCK_SAMPLES * 9 < 1000  # four blocks to a 4 KiB page
     assert os.path.getsize(path) == size
 
 
