@@ -19,6 +19,7 @@ COMMANDS: Final[dict[str, str]] = {
     "decode": "spineball.cli.decode:decode",
     "monitor": "spineball.cli.monitor:monitor",
     "simulate": "spineball.cli.simulate:simulate",
+    "sessions": "spineball.cli.sessions:sessions",
 }
 
 
