@@ -1,0 +1,104 @@
+"""Side bends and instability from the ball's yaw and sway.
+
+- Side bend (lateral flexion, domain notes): the trunk turns about the
+  front–back axis, which for a person lying on the ball turns the ball about
+  the vertical: |yaw − neutral| > 3° held > 1 s. Neutral is the median yaw
+  over ±10 s, so slow drift of the ball's heading is not a bend. Positive yaw
+  is a bend to the person's right (interchange contract).
+- Instability: RMS of the sideways rocking rate (sway) band-passed to
+  0.5–3 Hz over 4 s windows above 2 °/s means the ball is too hard or too
+  high for this person (or fatigue). Breathing (0.18–0.32 Hz) lies below the
+  band and heartbeat barely moves the ball, so neither counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from spineball.analysis._filters import centered_mean, fill_short_gaps, runs
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+BEND_DEG: Final = 3.0
+BEND_MIN_S: Final = 1.0
+NEUTRAL_SPAN_S: Final = 20.0
+YAW_SMOOTH_S: Final = 0.5  # removes heartbeat jitter, keeps a 1 s bend
+BEND_BRIDGE_S: Final = 0.3
+SWAY_BAND_HZ: Final = (0.5, 3.0)
+SWAY_RMS_WINDOW_S: Final = 4.0
+UNSTABLE_DEG_S: Final = 2.0
+FIR_SPAN_S: Final = 4.0
+
+
+@dataclass(frozen=True, slots=True)
+class Bend:
+    start_s: float
+    end_s: float
+    side: Literal["left", "right"]
+    start: int  # frame indices [start, end)
+    end: int
+
+
+def neutral_yaw(t: FloatArray, yaw_deg: FloatArray, on_ball: BoolArray) -> FloatArray:
+    """Median on-ball yaw over ±10 s, evaluated every second and interpolated."""
+    good = np.isfinite(yaw_deg) & on_ball
+    if not good.any():
+        return np.full(len(yaw_deg), np.nan)
+    tg, yg = t[good], yaw_deg[good]
+    grid = np.arange(tg[0], tg[-1] + 1.0, 1.0)
+    lo = np.searchsorted(tg, grid - NEUTRAL_SPAN_S / 2)
+    hi = np.searchsorted(tg, grid + NEUTRAL_SPAN_S / 2)
+    step = max(len(tg) // max(int(t[-1] - t[0]) * 4, 1), 1)  # ≥ 4 samples per second is enough
+    medians = np.array(
+        [np.median(yg[a:b:step]) if b > a else np.nan for a, b in zip(lo, hi, strict=True)]
+    )
+    ok = np.isfinite(medians)
+    return np.interp(t, grid[ok], medians[ok]) if ok.any() else np.full(len(t), np.nan)
+
+
+def side_bends(
+    t: FloatArray, yaw_deg: FloatArray, on_ball: BoolArray, frame_s: float
+) -> list[Bend]:
+    yaw = centered_mean(yaw_deg, max(round(YAW_SMOOTH_S / frame_s), 1))
+    offset = yaw - neutral_yaw(t, yaw_deg, on_ball)
+    bridge = round(BEND_BRIDGE_S / frame_s)
+    bends: list[Bend] = []
+    for side, mask in (("right", offset > BEND_DEG), ("left", offset < -BEND_DEG)):
+        held = fill_short_gaps(mask & on_ball, bridge)
+        for s, e in zip(*runs(held), strict=True):
+            if t[e - 1] - t[s] + frame_s > BEND_MIN_S:
+                bends.append(Bend(float(t[s]), float(t[e - 1]), side, int(s), int(e)))  # type: ignore[arg-type]
+    return sorted(bends, key=lambda b: b.start_s)
+
+
+def _bandpass_taps(frame_s: float) -> FloatArray:
+    """Windowed-sinc FIR band-pass for the sway band."""
+    n = round(FIR_SPAN_S / frame_s) | 1
+    k = np.arange(n) - n // 2
+    fs = 1.0 / frame_s
+    lo, hi = SWAY_BAND_HZ[0] / fs, SWAY_BAND_HZ[1] / fs
+    taps = 2 * hi * np.sinc(2 * hi * k) - 2 * lo * np.sinc(2 * lo * k)
+    return np.asarray(taps * np.hamming(n))
+
+
+def sway_rate_rms(sway_deg: FloatArray, frame_s: float) -> FloatArray:
+    """RMS of the 0.5–3 Hz sway rate (°/s) over centred 4 s windows."""
+    if len(sway_deg) == 0:
+        return np.empty(0)
+    filled = np.where(np.isfinite(sway_deg), sway_deg, 0.0)
+    if np.isfinite(sway_deg).any():
+        good = np.isfinite(sway_deg)
+        filled = np.interp(np.arange(len(sway_deg)), np.flatnonzero(good), sway_deg[good])
+    rate = np.gradient(filled) / frame_s
+    band = np.convolve(rate, _bandpass_taps(frame_s), mode="same")
+    window = max(round(SWAY_RMS_WINDOW_S / frame_s), 1)
+    return np.sqrt(centered_mean(band * band, window))
+
+
+def unstable_mask(sway_deg: FloatArray, on_ball: BoolArray, frame_s: float) -> BoolArray:
+    return on_ball & (sway_rate_rms(sway_deg, frame_s) > UNSTABLE_DEG_S)
