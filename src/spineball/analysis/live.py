@@ -25,7 +25,6 @@ from typing import Any, Final, Literal
 import numpy as np
 import numpy.typing as npt
 
-from spineball.analysis._filters import runs
 from spineball.analysis.advice import (
     Advice,
     SessionSummary,
@@ -42,7 +41,6 @@ from spineball.analysis.pipeline import (
     analyze_frames,
     calibrate,
     landmarks,
-    needs_session_zero,
     on_ball_mask,
 )
 from spineball.analysis.plan import DailyPlan, daily_plan
@@ -58,7 +56,7 @@ from spineball.analysis.safety import (
     pressure_alarms,
     symptom_stop,
 )
-from spineball.analysis.spots import EVENT_SLACK_S, MIN_DWELL_S, pain_target, still_mask
+from spineball.analysis.spots import EVENT_SLACK_S, MIN_DWELL_S, current_stay, pain_target
 from spineball.samples import Samples
 from spineball.sessionfile import Event, SessionMeta
 
@@ -189,13 +187,13 @@ class LiveAnalyzer:
         cond, self._pressure = condition(
             t, frames["pressure_pa"], frames["temperature_c"], self._cal.config, self._pressure
         )
-        if needs_session_zero(self.meta) and self._cal.model.unloaded_pa is None:
+        if not self._cal.model.has_zero:
             known = cond.baseline_pa[np.isfinite(cond.baseline_pa)]
             if len(known):
                 self._cal = calibrate(self.meta, float(known[0]))
         load = self._cal.model.load_n(cond.rise_iso_pa)
         load[~np.isfinite(cond.rise_iso_pa)] = np.nan
-        on, self._on = on_ball_mask(load, self._cal.weight_n, self._on)
+        on, self._on = on_ball_mask(self._cal.model, cond, self._on)
         start = self._buf.tail_start(1.0)
         self._buf.append(frames, load, on)
         if self._atmosphere is None and np.isfinite(cond.baseline_pa).any():
@@ -290,14 +288,13 @@ class LiveAnalyzer:
         pos = pmap.position_mm(roll)
         sd = pmap.uncertainty_mm(pos)
         lumbar = STATE_NAMES[int(lumbar_state(pos[-1:], sd[-1:], pmap)[0])]
-        still = still_mask(t, pos, on, FRAME_S)
+        stay = current_stay(pos, on)
         still_s: float | None = None
         pain_first = pain_now = target = None
         met: bool | None = None
         sides: tuple[str, ...] = ()
-        if still[-1]:
-            starts, _ = runs(still)
-            s0 = int(starts[-1])
+        if stay >= 2:
+            s0 = len(t) - stay
             still_s = now - float(t[s0])
             ratings = [
                 int(e.value)

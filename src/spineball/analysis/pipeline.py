@@ -47,12 +47,13 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 LYING_LOAD_FRACTION: Final = 0.4  # typical load lying on the ball: 0.30–0.55 × body weight
-ON_BALL_FRACTION: Final = 0.12  # on the ball above this share of body weight …
-OFF_BALL_FRACTION: Final = 0.08  # … off again below this one (hysteresis)
+ON_BALL_N: Final = 55.0  # "weight on the ball": more than about 5 kg …
+OFF_BALL_N: Final = 45.0  # … and off again below (hysteresis against noise)
+UNLOADED_FRACTION: Final = 0.08  # a quiet reading this far above the zero is still unloaded
 QUIET_FLOOR_PA: Final = 6.0  # pressure-sensor noise plus a still ball's settling
 QUIET_REL: Final = 0.012  # breathing moves the load 2–6 %, the rise twice as much
 LOAD_SMOOTH_S: Final = 1.0  # heartbeat and sensor noise out, the 2–6 s breath stays visible
-ROLL_SMOOTH_S: Final = 1.5  # breathing rocks the ball a little; position is the mean
+ROLL_SMOOTH_S: Final = 0.5  # IMU jitter out; breathing rocks the contact < 1 mm
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,21 +71,20 @@ def calibrate(meta: SessionMeta, unloaded_pa: float | None = None) -> Calibrated
     weight = meta.user.mass_kg * G
     lying_rise = model.delta_pa(LYING_LOAD_FRACTION * weight)
     quiet = max(QUIET_FLOOR_PA, QUIET_REL * lying_rise)
-    margin = max(model.delta_pa(OFF_BALL_FRACTION * weight), 3.0 * quiet)
+    margin = max(model.delta_pa(UNLOADED_FRACTION * weight), 3.0 * quiet)
     cfg = PressureConfig(FRAME_S, quiet, margin, model.unloaded_pa)
     return Calibrated(model, cfg, weight)
 
 
-def needs_session_zero(meta: SessionMeta) -> bool:
-    """Calibration points without an unloaded reading: Δp is taken from the session's zero."""
-    return bool(meta.calibration) and all(p.load_n > 5.0 for p in meta.calibration)
-
-
 def on_ball_mask(
-    load_n: FloatArray, weight_n: float, state: bool = False
+    model: LoadModel, cond: Conditioned, state: bool = False
 ) -> tuple[BoolArray, bool]:
-    on, last = hysteresis(load_n, ON_BALL_FRACTION * weight_n, OFF_BALL_FRACTION * weight_n, state)
-    return on & np.isfinite(load_n), last
+    """Weight on the ball, from the pressure rise as measured: the adiabatic overshoot
+    and undershoot of getting on and off make the measured rise react at once, where
+    the overshoot-corrected one lags by the relaxation time."""
+    load = model.load_n(cond.rise_pa)
+    on, last = hysteresis(load, ON_BALL_N, OFF_BALL_N, state)
+    return on & np.isfinite(load), last
 
 
 @dataclass(slots=True)
@@ -172,7 +172,7 @@ def analyze_frames(frames: Frames, stats: StreamStats, meta: SessionMeta) -> Ses
     cal = calibrate(meta)
     cond, _ = condition(t, frames["pressure_pa"], frames["temperature_c"], cal.config)
     cond = backfill_baseline(t, cond, cal.config)
-    if needs_session_zero(meta):
+    if not cal.model.has_zero:  # measure Δp (and the inflation) from the session's zero
         known = cond.baseline_pa[np.isfinite(cond.baseline_pa)]
         cal = calibrate(meta, float(known[0]) if len(known) else None)
     if cal.model.warning:
@@ -180,7 +180,7 @@ def analyze_frames(frames: Frames, stats: StreamStats, meta: SessionMeta) -> Ses
     window = max(round(LOAD_SMOOTH_S / FRAME_S), 1)
     load = centered_mean(cal.model.load_n(cond.rise_iso_pa), window)
     load[~np.isfinite(cond.rise_iso_pa)] = np.nan
-    on_ball, _ = on_ball_mask(load, cal.weight_n)
+    on_ball, _ = on_ball_mask(cal.model, cond)
     roll = centered_mean(frames["roll_deg"], max(round(ROLL_SMOOTH_S / FRAME_S), 1))
     pmap = position_map(t, roll, landmarks(meta), meta.user.height_m, on_ball)
     if pmap.warning:
@@ -231,7 +231,7 @@ def _spots(
     events: tuple[Event, ...],
 ) -> list[Spot]:
     out: list[Spot] = []
-    for a, b in find_spots(t, pos, on_ball, FRAME_S):
+    for a, b in find_spots(pos, on_ball, FRAME_S):
         start, end = float(t[a]), float(t[b - 1])
         where = float(np.nanmedian(pos[a:b]))
         first, last = pain_in(events, start, end)

@@ -27,7 +27,7 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 LumbarState = Literal["ok", "amber", "red"]
 
-GUARD_SIGMA: Final = 1.0
+GUARD_SIGMA: Final = 0.5  # red from half a σ before the T12/L1 boundary
 REST_MAX_GAUGE_PA: Final = 35_000.0
 LOADED_MAX_GAUGE_PA: Final = 50_000.0
 SUDDEN_RISE_PA: Final = 15_000.0
