@@ -47,7 +47,8 @@ def test_nan_pressure_and_quaternion_are_skipped_not_spread() -> None:
     frames, _ = build_frames(s, 100.0)
     assert np.isnan(frames["pressure_pa"]).sum() == 2  # the two fully NaN frames
     assert np.isfinite(frames["roll_deg"]).sum() >= len(frames) - 6
-    assert np.isfinite(frames["pressure_pa"][-1]) and np.isfinite(frames["roll_deg"][-1])
+    assert np.isfinite(frames["pressure_pa"][-1])
+    assert np.isfinite(frames["roll_deg"][-1])
 
 
 def test_gaps_are_measured_and_late_samples_dropped() -> None:

@@ -28,7 +28,8 @@ def test_one_point_recovers_the_wall_and_extrapolates() -> None:
     model = fit_model(
         [CalibrationPoint(0.0, BASE), CalibrationPoint(450.0, BASE + rise_of(450.0))], BALL
     )
-    assert model.calibrated and model.has_zero
+    assert model.calibrated
+    assert model.has_zero
     assert model.wall_n_per_m == pytest.approx(4_000.0, rel=1e-3)
     for load in (60.0, 150.0, 300.0, 600.0):  # far from the calibration load
         assert model.load_n(np.array([rise_of(load)]))[0] == pytest.approx(load, rel=0.01)
@@ -69,13 +70,15 @@ def test_bad_calibration_falls_back_with_a_warning() -> None:
     bad = [CalibrationPoint(0.0, BASE), CalibrationPoint(200.0, BASE - 50.0)]
     model = load_model(bad, BALL)
     assert not model.calibrated
-    assert model.warning and "not usable" in model.warning
+    assert model.warning
+    assert "not usable" in model.warning
     assert model.rel_uncertainty >= 0.3
 
 
 def test_uncalibrated_fallback_is_physical_and_wide() -> None:
     model = uncalibrated_model(BALL)
-    assert not model.calibrated and model.warning
+    assert not model.calibrated
+    assert model.warning
     assert model.rel_uncertainty >= 0.3
     sensitivity = model.sensitivity_pa_per_n(300.0)
     assert 1.0 <= sensitivity <= 40.0  # domain notes: 1–40 Pa per N

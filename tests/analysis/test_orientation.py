@@ -46,7 +46,7 @@ def _body_motion(n: int = 6000, sway_deg: float = 0.0) -> tuple[np.ndarray, np.n
 
 @pytest.mark.parametrize("heading_deg", [0.0, 37.0, 135.0, 200.0, 301.0])
 def test_align_to_body_recovers_body_frame(heading_deg: float) -> None:
-    t, q_body = _body_motion()
+    _t, q_body = _body_motion()
     r = about_z(np.radians(heading_deg))
     mount = from_euler_zyx(np.array(0.7), np.array(-0.4), np.array(2.0))  # pod anywhere on the ball
     q_world = multiply(multiply(multiply(r, q_body), conjugate(r)), mount)
@@ -60,7 +60,7 @@ def test_align_to_body_recovers_body_frame(heading_deg: float) -> None:
 
 def test_align_to_body_with_rocking_stays_close() -> None:
     """Sideways rocking makes the axis estimate noisy, but not by more than a degree."""
-    t, q_body = _body_motion(sway_deg=2.0)
+    _t, q_body = _body_motion(sway_deg=2.0)
     r = about_z(np.radians(123.0))
     q_world = multiply(multiply(r, q_body), conjugate(r))
     aligned = align_to_body(q_world)

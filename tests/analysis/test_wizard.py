@@ -19,12 +19,15 @@ def _steady(mean: float, noise: float = 2.0, n: int = 50) -> np.ndarray:
 
 def test_full_calibration_flow() -> None:
     wiz = CalibrationWizard()
-    assert wiz.step is WizardStep.UNLOADED and "nothing on it" in wiz.prompt
+    assert wiz.step is WizardStep.UNLOADED
+    assert "nothing on it" in wiz.prompt
     assert wiz.submit(_steady(114_300.0)).accepted
-    assert wiz.step is WizardStep.LOADED and not wiz.can_finish
+    assert wiz.step is WizardStep.LOADED
+    assert not wiz.can_finish
     reply = wiz.submit(_steady(114_300.0 + _rise(kg_to_n(25.0))), kg_to_n(25.0))
     assert reply.accepted, reply.message
-    assert wiz.can_finish and "finish" in wiz.prompt
+    assert wiz.can_finish
+    assert "finish" in wiz.prompt
     assert wiz.submit(_steady(114_300.0 + _rise(kg_to_n(35.0))), kg_to_n(35.0)).accepted
     model = wiz.finish()
     assert wiz.step is WizardStep.DONE
@@ -62,6 +65,7 @@ def test_inconsistent_second_load_and_undo() -> None:
     assert "higher pressure" in wiz.submit(_steady(116_000.0), 400.0).message
     assert "15 %" in wiz.submit(_steady(117_000.0), 260.0).message
     wiz.undo()
-    assert len(wiz.points) == 1 and wiz.step is WizardStep.LOADED
+    assert len(wiz.points) == 1
+    assert wiz.step is WizardStep.LOADED
     with pytest.raises(ValueError, match="loaded reading"):
         wiz.finish()

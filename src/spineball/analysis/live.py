@@ -34,6 +34,7 @@ from spineball.analysis.advice import (
 from spineball.analysis.frames import FRAME_DTYPE, FRAME_S, FrameBuilder, Frames
 from spineball.analysis.live_align import DeviceAligner
 from spineball.analysis.motion import UNSTABLE_DEG_S, side_bends, sway_rate_rms
+from spineball.analysis.orientation import Heading
 from spineball.analysis.pipeline import (
     LOAD_SMOOTH_S,
     ROLL_SMOOTH_S,
@@ -64,7 +65,8 @@ FloatArray = npt.NDArray[np.float64]
 
 TAIL_S: Final = 180.0  # the snapshot looks this far back at most
 ALARM_HOLD_S: Final = 5.0  # an alarm stays in the snapshot this long after it ends
-MAP_REFRESH_S: Final = 5.0  # without landmarks the position origin follows the data
+MAP_REFRESH_S: Final = 5.0
+BEND_CONTEXT_S: Final = 10.0  # yaw before the stay, for the neutral heading  # without landmarks the position origin follows the data
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +177,11 @@ class LiveAnalyzer:
             self._pmap_at = -math.inf  # refit the position map with the new landmark
             if self._aligner is not None:
                 self._aligner.check_sign(self._events, self._buf, self._builder)
+
+    @property
+    def heading(self) -> Heading | None:
+        """The rolling axis found in a device-frame stream (None until found, or body frame)."""
+        return None if self._aligner is None else self._aligner.heading
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -307,8 +314,9 @@ class LiveAnalyzer:
                 pain_first, pain_now = ratings[0], ratings[-1]
                 target = pain_target(pain_first)
                 met = pain_now <= target
-            bends = side_bends(t, f["yaw_deg"], on, FRAME_S)
-            sides = tuple(sorted({b.side for b in bends if b.end > s0}))
+            c0 = int(np.searchsorted(t, t[s0] - BEND_CONTEXT_S))
+            bends = side_bends(t[c0:], f["yaw_deg"][c0:], on[c0:], FRAME_S)
+            sides = tuple(sorted({b.side for b in bends if b.end > s0 - c0}))
         missing = None
         if len(sides) == 1:
             missing = "right" if sides[0] == "left" else "left"

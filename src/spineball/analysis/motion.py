@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -27,6 +28,7 @@ BoolArray = npt.NDArray[np.bool_]
 BEND_DEG: Final = 3.0
 BEND_MIN_S: Final = 1.0
 NEUTRAL_SPAN_S: Final = 20.0
+NEUTRAL_BIN_S: Final = 0.5
 YAW_SMOOTH_S: Final = 0.5  # removes heartbeat jitter, keeps a 1 s bend
 BEND_BRIDGE_S: Final = 0.3
 SWAY_BAND_HZ: Final = (0.5, 3.0)
@@ -45,20 +47,26 @@ class Bend:
 
 
 def neutral_yaw(t: FloatArray, yaw_deg: FloatArray, on_ball: BoolArray) -> FloatArray:
-    """Median on-ball yaw over ±10 s, evaluated every second and interpolated."""
+    """Median on-ball yaw over ±10 s, from half-second means, interpolated to every frame."""
+    n = len(yaw_deg)
     good = np.isfinite(yaw_deg) & on_ball
     if not good.any():
-        return np.full(len(yaw_deg), np.nan)
-    tg, yg = t[good], yaw_deg[good]
-    grid = np.arange(tg[0], tg[-1] + 1.0, 1.0)
-    lo = np.searchsorted(tg, grid - NEUTRAL_SPAN_S / 2)
-    hi = np.searchsorted(tg, grid + NEUTRAL_SPAN_S / 2)
-    step = max(len(tg) // max(int(t[-1] - t[0]) * 4, 1), 1)  # ≥ 4 samples per second is enough
-    medians = np.array(
-        [np.median(yg[a:b:step]) if b > a else np.nan for a, b in zip(lo, hi, strict=True)]
-    )
+        return np.full(n, np.nan)
+    per_bin = max(round(NEUTRAL_BIN_S / max(float(np.median(np.diff(t))), 1e-3)), 1)
+    bins = -(-n // per_bin)
+    pad = bins * per_bin - n
+    values = np.concatenate((np.where(good, yaw_deg, 0.0), np.zeros(pad))).reshape(bins, per_bin)
+    counts = np.concatenate((good, np.zeros(pad, dtype=bool))).reshape(bins, per_bin).sum(axis=1)
+    means = np.divide(values.sum(axis=1), counts, out=np.full(bins, np.nan), where=counts > 0)
+    half = round(NEUTRAL_SPAN_S / 2 / NEUTRAL_BIN_S)
+    padded = np.concatenate((np.full(half, np.nan), means, np.full(half, np.nan)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows (off the ball)
+        medians = np.nanmedian(windows, axis=1)
+    centers = t[np.minimum(np.arange(bins) * per_bin + per_bin // 2, n - 1)]
     ok = np.isfinite(medians)
-    return np.interp(t, grid[ok], medians[ok]) if ok.any() else np.full(len(t), np.nan)
+    return np.interp(t, centers[ok], medians[ok]) if ok.any() else np.full(n, np.nan)
 
 
 def side_bends(

@@ -34,9 +34,10 @@ FloatArray = npt.NDArray[np.float64]
 MM_PER_DEG_PRIOR: Final = 1.55  # middle of 1.2–1.9 mm per degree (domain notes)
 MM_PER_DEG_SD: Final = 0.18
 MM_PER_DEG_RANGE: Final = (0.8, 2.6)  # outside this the landmarks contradict each other
-LANDMARK_SD_MM: Final = 10.0  # the user's finger on a spinous process, the ball's contact patch
+LANDMARK_SD_MM: Final = 8.0  # the user's finger on a spinous process, the ball's contact patch
 ANATOMY_SD_REL: Final = 0.05  # individual proportions between landmarks (Ernst 2013 spread)
 NO_LANDMARK_SD_MM: Final = 40.0
+MIN_LANDMARK_ROLL_DEG: Final = 5.0  # landmarks closer than this cannot give a scale
 NO_LANDMARK_ORIGIN: Final = "T1"
 CRANIAL_PERCENTILE: Final = 2.0
 
@@ -96,7 +97,8 @@ def position_map(
 ) -> PositionMap:
     """Map roll to position for one session (``roll_deg`` should be breathing-smoothed)."""
     anat = level_positions_mm(height_m)
-    marks = [(t, lvl, _interp_at(t_s, roll_deg, t)) for t, lvl in sorted(landmarks)]
+    end = float(t_s[-1]) if len(t_s) else -math.inf
+    marks = [(t, lvl, _interp_at(t_s, roll_deg, t)) for t, lvl in sorted(landmarks) if t <= end]
     marks = [(t, lvl, r) for t, lvl, r in marks if math.isfinite(r)]
     if not marks:
         return _no_landmarks(roll_deg, height_m, on_ball)
@@ -114,6 +116,17 @@ def position_map(
         )
     mm = np.array([anat[level_index(lvl)] for _, lvl, _ in marks])
     rolls = np.array([r for _, _, r in marks])
+    if np.ptp(rolls) < MIN_LANDMARK_ROLL_DEG:
+        return PositionMap(
+            first_level,
+            first_roll,
+            MM_PER_DEG_PRIOR,
+            MM_PER_DEG_SD / MM_PER_DEG_PRIOR,
+            LANDMARK_SD_MM,
+            height_m,
+            len(marks),
+            "landmarks of different levels were marked at the same place; check them",
+        )
     slope, intercept = np.polyfit(rolls, mm, 1)
     warning = None
     if not MM_PER_DEG_RANGE[0] <= slope <= MM_PER_DEG_RANGE[1]:
