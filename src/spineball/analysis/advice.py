@@ -3,15 +3,16 @@
 Rules (domain notes, "Inflation advice"):
 
 - Starting inflation: 13 kPa + 0.35 kPa/kg × (mass − 75 kg), clamped to 3–35 kPa.
-- Decrease by a slight increment when the ball was unstable (lateral sway
-  above 2 °/s for more than 15 % of the time on the ball) or the pain was
-  excessive (a first rating of 8 or more).
+- Decrease by a slight increment (−1.5 kPa) when the ball was unstable
+  (lateral sway rate RMS in 0.5–3 Hz above 2 °/s over the time on the ball)
+  or the pain was too much (first ratings averaging 7.5 or more, or any 9–10).
 - Increase by a slight increment (+1.5 kPa, "1–2 pump strokes") when sore
   spots are getting harder to find over the recent sessions at unchanged
-  inflation: at least two of fewer sore spots, lower first ratings and
-  shorter time to the pain target, comparing this session with the earlier
-  ones at the same inflation (at least two sessions in all).
-- Keep otherwise, and never advise past the 3–35 kPa range.
+  inflation: over the last up-to-six sessions at today's inflation (at least
+  three), at least two of the sore-spot count, the mean first rating and the
+  mean time to the pain target fall by a quarter or more along their
+  least-squares trend.
+- Keep otherwise, after a nerve-symptom stop, and never advise past 3–35 kPa.
 """
 
 from __future__ import annotations
@@ -26,9 +27,12 @@ MIN_INFLATION_KPA: Final = 3.0
 MAX_INFLATION_KPA: Final = 35.0  # safety limit at rest (domain notes)
 STEP_KPA: Final = 1.5  # "slight increment" = 1–2 kPa, about one pump stroke per kPa
 SAME_INFLATION_KPA: Final = 0.5
-RECENT_SESSIONS: Final = 3
-UNSTABLE_FRACTION: Final = 0.15
-EXCESSIVE_PAIN: Final = 8
+RECENT_SESSIONS: Final = 6  # the trend is judged over the last week or so
+MIN_TREND_SESSIONS: Final = 3
+CLEAR_DROP: Final = 0.25  # a fall of a quarter across those sessions is more than day-to-day noise
+UNSTABLE_DEG_S: Final = 2.0  # domain notes: lateral sway rate RMS in 0.5–3 Hz above 2 °/s
+SEVERE_MEAN_PAIN: Final = 7.5  # first ratings averaging "severe" …
+EXTREME_PAIN: Final = 9  # … or any spot at 9–10
 DONE_BAND_KPA: Final = 0.3  # the inflation assistant says "done" within ± this
 KPA_PER_STROKE: Final = 1.0
 
@@ -43,7 +47,7 @@ class SessionSummary:
     sore_spots: int
     mean_first_pain: float | None
     mean_time_to_target_s: float | None
-    unstable_fraction: float
+    sway_rms_deg_s: float  # lateral sway rate, 0.5–3 Hz, over the time on the ball
     max_first_pain: int | None
     symptom: bool = False
 
@@ -62,20 +66,39 @@ def starting_inflation_kpa(mass_kg: float) -> float:
     return float(np.clip(13.0 + 0.35 * (mass_kg - 75.0), MIN_INFLATION_KPA, MAX_INFLATION_KPA))
 
 
-def _harder_to_find(current: SessionSummary, earlier: Sequence[SessionSummary]) -> list[str]:
-    """Which signs of 'harder to find' this session shows against the earlier ones."""
+def _trend(values: Sequence[float | None]) -> float | None:
+    """Least-squares change across the sessions, relative to their mean (None: too few)."""
+    pts = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(pts) < MIN_TREND_SESSIONS:
+        return None
+    x = np.array([p[0] for p in pts], dtype=np.float64)
+    y = np.array([p[1] for p in pts], dtype=np.float64)
+    mean = float(y.mean())
+    if mean <= 0:
+        return None
+    slope = float(np.polyfit(x, y, 1)[0])
+    return slope * float(np.ptp(x)) / mean
+
+
+def _harder_to_find(sessions: Sequence[SessionSummary]) -> list[str]:
+    """Which signs of 'harder to find' the sessions (oldest first, same inflation) show."""
     signs: list[str] = []
-    if current.sore_spots < np.mean([s.sore_spots for s in earlier]):
-        signs.append("fewer sore spots")
-    firsts = [s.mean_first_pain for s in earlier if s.mean_first_pain is not None]
-    if firsts and (current.mean_first_pain is None or current.mean_first_pain < np.mean(firsts)):
-        signs.append("lower pain ratings")
-    times = [s.mean_time_to_target_s for s in earlier if s.mean_time_to_target_s is not None]
-    if times and (
-        current.mean_time_to_target_s is None or current.mean_time_to_target_s < np.mean(times)
-    ):
-        signs.append("pain easing faster")
+    checks = (
+        ("fewer sore spots", [float(s.sore_spots) for s in sessions]),
+        ("lower pain ratings", [s.mean_first_pain for s in sessions]),
+        ("pain easing faster", [s.mean_time_to_target_s for s in sessions]),
+    )
+    for name, values in checks:
+        change = _trend(values)
+        if change is not None and change <= -CLEAR_DROP:
+            signs.append(name)
     return signs
+
+
+def _too_painful(s: SessionSummary) -> bool:
+    mean_high = s.mean_first_pain is not None and s.mean_first_pain >= SEVERE_MEAN_PAIN
+    any_extreme = s.max_first_pain is not None and s.max_first_pain >= EXTREME_PAIN
+    return mean_high or any_extreme
 
 
 def inflation_advice(current: SessionSummary, history: Sequence[SessionSummary]) -> Advice:
@@ -83,25 +106,21 @@ def inflation_advice(current: SessionSummary, history: Sequence[SessionSummary])
         return Advice("keep", 0.0, "session stopped for nerve symptoms: see a doctor first")
     room_down = current.inflation_kpa - MIN_INFLATION_KPA
     room_up = MAX_INFLATION_KPA - current.inflation_kpa
-    if current.unstable_fraction > UNSTABLE_FRACTION and room_down > 0.1:
+    if current.sway_rms_deg_s > UNSTABLE_DEG_S and room_down > 0.1:
         delta = -min(STEP_KPA, room_down)
         return Advice(
             "decrease", delta, "the ball rocked sideways a lot: a softer ball is steadier"
         )
-    if (
-        current.max_first_pain is not None
-        and current.max_first_pain >= EXCESSIVE_PAIN
-        and room_down > 0.1
-    ):
+    if _too_painful(current) and room_down > 0.1:
         delta = -min(STEP_KPA, room_down)
         return Advice("decrease", delta, "pain was very high: a softer ball presses less")
-    same = [
-        s
-        for s in history[-(RECENT_SESSIONS - 1) :]
-        if abs(s.inflation_kpa - current.inflation_kpa) <= SAME_INFLATION_KPA
-    ]
-    if same and room_up > 0.1:
-        signs = _harder_to_find(current, same)
+    same: list[SessionSummary] = []
+    for s in reversed(history[-(RECENT_SESSIONS - 1) :]):
+        if abs(s.inflation_kpa - current.inflation_kpa) > SAME_INFLATION_KPA:
+            break  # only the run of sessions at today's inflation counts
+        same.insert(0, s)
+    if len(same) + 1 >= MIN_TREND_SESSIONS and room_up > 0.1:
+        signs = _harder_to_find([*same, current])
         if len(signs) >= 2:
             return Advice(
                 "increase",

@@ -65,8 +65,8 @@ FloatArray = npt.NDArray[np.float64]
 
 TAIL_S: Final = 180.0  # the snapshot looks this far back at most
 ALARM_HOLD_S: Final = 5.0  # an alarm stays in the snapshot this long after it ends
-MAP_REFRESH_S: Final = 5.0
-BEND_CONTEXT_S: Final = 10.0  # yaw before the stay, for the neutral heading  # without landmarks the position origin follows the data
+MAP_REFRESH_S: Final = 5.0  # without landmarks the position origin follows the data
+BEND_CONTEXT_S: Final = 10.0  # yaw before the stay, for the neutral heading
 
 
 @dataclass(frozen=True, slots=True)

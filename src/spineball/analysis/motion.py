@@ -94,8 +94,8 @@ def _bandpass_taps(frame_s: float) -> FloatArray:
     return np.asarray(taps * np.hamming(n))
 
 
-def sway_rate_rms(sway_deg: FloatArray, frame_s: float) -> FloatArray:
-    """RMS of the 0.5–3 Hz sway rate (°/s) over centred 4 s windows."""
+def sway_band_rate(sway_deg: FloatArray, frame_s: float) -> FloatArray:
+    """Sideways rocking rate (°/s) band-passed to 0.5–3 Hz."""
     if len(sway_deg) == 0:
         return np.empty(0)
     filled = np.where(np.isfinite(sway_deg), sway_deg, 0.0)
@@ -103,10 +103,19 @@ def sway_rate_rms(sway_deg: FloatArray, frame_s: float) -> FloatArray:
         good = np.isfinite(sway_deg)
         filled = np.interp(np.arange(len(sway_deg)), np.flatnonzero(good), sway_deg[good])
     rate = np.gradient(filled) / frame_s
-    band = np.convolve(rate, _bandpass_taps(frame_s), mode="same")
+    return np.asarray(np.convolve(rate, _bandpass_taps(frame_s), mode="same"))
+
+
+def sway_rate_rms(sway_deg: FloatArray, frame_s: float) -> FloatArray:
+    """RMS of the 0.5–3 Hz sway rate (°/s) over centred 4 s windows."""
+    band = sway_band_rate(sway_deg, frame_s)
     window = max(round(SWAY_RMS_WINDOW_S / frame_s), 1)
     return np.sqrt(centered_mean(band * band, window))
 
 
-def unstable_mask(sway_deg: FloatArray, on_ball: BoolArray, frame_s: float) -> BoolArray:
-    return on_ball & (sway_rate_rms(sway_deg, frame_s) > UNSTABLE_DEG_S)
+def session_sway_rms(sway_deg: FloatArray, on_ball: BoolArray, frame_s: float) -> float:
+    """RMS of the 0.5–3 Hz sway rate over the whole time on the ball (°/s)."""
+    if not on_ball.any():
+        return 0.0
+    band = sway_band_rate(sway_deg, frame_s)[on_ball]
+    return float(np.sqrt(np.mean(band * band)))

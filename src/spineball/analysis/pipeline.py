@@ -17,7 +17,7 @@ from spineball.analysis._filters import centered_mean, hysteresis
 from spineball.analysis.advice import SessionSummary
 from spineball.analysis.frames import FRAME_S, Frames, StreamStats
 from spineball.analysis.load import ATMOSPHERE_PA, G, LoadModel, load_model
-from spineball.analysis.motion import Bend, side_bends, unstable_mask
+from spineball.analysis.motion import Bend, session_sway_rms, side_bends
 from spineball.analysis.position import PositionMap, position_map
 from spineball.analysis.pressure import (
     Conditioned,
@@ -105,7 +105,7 @@ class SessionAnalysis:
     lumbar: list[tuple[float, float]]
     alarms: list[Alarm]
     symptom: SymptomStop | None
-    unstable_fraction: float
+    sway_rms_deg_s: float
     covered_levels: list[str]
     coverage: float
     atmosphere_pa: float
@@ -116,7 +116,7 @@ class SessionAnalysis:
         return float(np.count_nonzero(self.on_ball) * FRAME_S)
 
     def summary(self) -> SessionSummary:
-        return summarize(self.spots, self.meta, self.unstable_fraction, self.symptom is not None)
+        return summarize(self.spots, self.meta, self.sway_rms_deg_s, self.symptom is not None)
 
 
 def time_to_target_s(spot: Spot, events: tuple[Event, ...]) -> float | None:
@@ -136,7 +136,7 @@ def time_to_target_s(spot: Spot, events: tuple[Event, ...]) -> float | None:
 
 
 def summarize(
-    spots: list[Spot], meta: SessionMeta, unstable_fraction: float, symptom: bool
+    spots: list[Spot], meta: SessionMeta, sway_rms_deg_s: float, symptom: bool
 ) -> SessionSummary:
     firsts = [s.pain_first for s in spots if s.pain_first is not None]
     sore = [s for s in spots if s.sore or (s.pain_first is not None and s.pain_first >= 3)]
@@ -146,7 +146,7 @@ def summarize(
         len(sore),
         float(np.mean(firsts)) if firsts else None,
         float(np.mean(times)) if times else None,
-        unstable_fraction,
+        sway_rms_deg_s,
         max(firsts) if firsts else None,
         symptom,
     )
@@ -192,7 +192,6 @@ def analyze_frames(frames: Frames, stats: StreamStats, meta: SessionMeta) -> Ses
     bend_levels = [pmap.level_of(float(np.nanmedian(pos[b.start : b.end])))[0] for b in bends]
     state = lumbar_state(pos, sd, pmap)
     atmosphere = _atmosphere(meta, cond.baseline_pa)
-    unstable = unstable_mask(frames["sway_deg"], on_ball, FRAME_S)
     on_count = np.count_nonzero(on_ball)
     levels_on = pmap.level_of(pos[on_ball & np.isfinite(pos)]) if on_count else []
     covered, share = coverage(levels_on, FRAME_S)
@@ -213,7 +212,7 @@ def analyze_frames(frames: Frames, stats: StreamStats, meta: SessionMeta) -> Ses
         lumbar=lumbar_alerts(t, state, on_ball, FRAME_S),
         alarms=pressure_alarms(t, frames["pressure_max_pa"], atmosphere, cond.unloaded, FRAME_S),
         symptom=symptom_stop(meta.events),
-        unstable_fraction=float(np.count_nonzero(unstable) / on_count) if on_count else 0.0,
+        sway_rms_deg_s=session_sway_rms(frames["sway_deg"], on_ball, FRAME_S),
         covered_levels=covered,
         coverage=share,
         atmosphere_pa=atmosphere,

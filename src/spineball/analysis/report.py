@@ -2,8 +2,8 @@
 
 Contract keys: ``session``, ``spots``, ``flexions``, ``lumbar_alerts``,
 ``advice``. Compatible extras: per spot ``position_sd_mm``, ``pain_target``,
-``sore``; top level ``coverage``, ``plan``, ``alarms``, ``symptom_stop`` and
-``warnings``.
+``sore``; top level ``coverage``, ``stability``, ``plan``, ``alarms``,
+``symptom_stop`` and ``warnings``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from spineball.analysis.advice import inflation_advice
+from spineball.analysis.advice import UNSTABLE_DEG_S, inflation_advice
 from spineball.analysis.frames import build_frames
 from spineball.analysis.pipeline import SessionAnalysis, analyze_frames
 from spineball.analysis.plan import daily_plan
@@ -65,6 +65,10 @@ def report(current: SessionAnalysis, history: Sequence[SessionAnalysis]) -> dict
         "lumbar_alerts": [{"start_s": _num(a, 2), "end_s": _num(b, 2)} for a, b in current.lumbar],
         "advice": advice.to_json(),
         "coverage": {"levels": current.covered_levels, "fraction": round(current.coverage, 3)},
+        "stability": {
+            "sway_rms_deg_s": _num(current.sway_rms_deg_s, 2),
+            "unstable": current.sway_rms_deg_s > UNSTABLE_DEG_S,
+        },
         "plan": plan.to_json(),
         "alarms": [
             {
@@ -133,6 +137,11 @@ def render_text(result: dict[str, Any]) -> str:
             if bends
             else "none — bend to both sides while on a sore spot"
         )
+    )
+    stab = result["stability"]
+    lines.append(
+        f"Stability: sideways sway {stab['sway_rms_deg_s']:.1f} °/s"
+        + (" — unstable (above 2 °/s)" if stab["unstable"] else " (steady)")
     )
     cov = result["coverage"]
     lines.append(f"Thoracic coverage: {cov['fraction'] * 100:.0f} % ({' '.join(cov['levels'])})")
