@@ -89,9 +89,12 @@ def test_truth_spots_obey_the_contract_definition(sessions: dict[int, SimulatedS
     for s in sessions.values():
         per, rate = s.per_sample, s.rate_hz
         index = {round(float(t), 3): i for i, t in enumerate(per.t_s)}
+        bounds = [(index[sp["start_s"]], index[sp["end_s"]]) for sp in s.truth["spots"]]
         taken = np.zeros(len(per.t_s), dtype=bool)
-        for spot in s.truth["spots"]:
-            a, b = index[spot["start_s"]], index[spot["end_s"]]
+        for a, b in bounds:
+            assert not taken[a : b + 1].any()  # spots never overlap
+            taken[a : b + 1] = True
+        for spot, (a, b) in zip(s.truth["spots"], bounds, strict=True):
             run = per.position_mm[a : b + 1]
             assert per.on_ball[a : b + 1].all()
             assert spot["dwell_s"] >= 8.0
@@ -102,11 +105,13 @@ def test_truth_spots_obey_the_contract_definition(sessions: dict[int, SimulatedS
                 if 0 <= extra < len(per.t_s) and not taken[extra]:
                     joined = per.position_mm[min(a, extra) : max(b, extra) + 1]
                     assert not per.on_ball[extra] or not _within_band(joined)
-            assert not taken[a : b + 1].any()
-            taken[a : b + 1] = True
             levels = s.scenario.person.positions_mm()
             contact = run.mean() + levels[anatomy.level_index(s.truth["first_landmark"])]
             assert spot["level"] == anatomy.LEVELS[int(np.argmin(np.abs(levels - contact)))]
+        # one stay is one spot: consecutive spots are apart in time or in place
+        for before, after in zip(s.truth["spots"], s.truth["spots"][1:], strict=False):
+            apart = abs(after["position_mm"] - before["position_mm"]) > 15.0
+            assert after["start_s"] - before["end_s"] > 0.5 or apart
         # complete: every steady 8 s stretch on the ball (checked at 10 Hz, ±13 mm) is in a spot
         step = int(rate // 10)
         pos, on = per.position_mm[::step], per.on_ball[::step]
@@ -134,7 +139,10 @@ def test_sore_spots_are_worked_as_the_exercise_says(sessions: dict[int, Simulate
             assert sp["pain_target"] == round(2 * sp["pain_first"] / 3 + 1e-9)
             assert sp["pain_target_met"] == (sp["pain_last"] <= sp["pain_target"])
         landmarks = [e for e in s.meta.events if e.kind == "landmark"]
-        assert [e.level for e in landmarks] == list(s.scenario.script.landmarks)
+        planned_marks = list(s.scenario.script.landmarks)
+        # a nerve symptom ends the session, perhaps before the second landmark
+        assert [e.level for e in landmarks] == planned_marks[: len(landmarks)]
+        assert len(landmarks) == 2 or s.truth["symptoms"]
         assert landmarks[0].level in ("C7", "T1")
 
 

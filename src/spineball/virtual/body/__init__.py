@@ -11,6 +11,7 @@ excursions, sway), so the analysis can be measured against truth.
 """
 
 from spineball.virtual.body.draw import random_scenario
+from spineball.virtual.body.history import HISTORY_SCENARIOS, SimulatedHistory, simulate_history
 from spineball.virtual.body.physics import AirBall
 from spineball.virtual.body.render import SampleTruth
 from spineball.virtual.body.script import PHASES
@@ -33,6 +34,7 @@ from spineball.virtual.body.specs import (
 )
 
 __all__ = [
+    "HISTORY_SCENARIOS",
     "PHASES",
     "TRUTH_FORMAT",
     "TRUTH_VERSION",
@@ -43,11 +45,13 @@ __all__ = [
     "SampleTruth",
     "Scenario",
     "ScriptSpec",
+    "SimulatedHistory",
     "SimulatedSession",
     "SimulatedSource",
     "SoreSpot",
     "random_scenario",
     "recommended_gauge_kpa",
     "simulate",
+    "simulate_history",
     "truth_path",
 ]

@@ -119,13 +119,13 @@ def render(
     breathing = (np.sin(breath_phase) + 0.15 * np.sin(2 * breath_phase + 0.7)) / 1.1
     heart_hz = person.heart_hz * (1.0 + 0.02 * smooth_noise(rng, n, dt, 10.0))
     heart = np.sin(2.0 * np.pi * np.cumsum(heart_hz) * dt + rng.uniform(0, 2 * np.pi))
-    wander = 0.012 * smooth_noise(rng, n, dt, 3.0)
+    wander = 0.008 * smooth_noise(rng, n, dt, 8.0)  # slow settling, below breathing
     modulation = person.breathing_depth * breathing + person.heart_depth * heart + wander
     load = np.maximum(level * (1.0 + modulation + _pulses(t, script.load_pulses)), 0.0)
     on_ball = load >= ON_BALL_N
 
     # Contact point along the back; the ball rolls mm_per_degree per degree (domain notes).
-    micro = 1.5 * smooth_noise(rng, n, dt, 4.0) + 0.6 * breathing
+    micro = 1.0 * smooth_noise(rng, n, dt, 4.0) + 0.5 * breathing
     contact = script.position.render(t) + _pulses(t, script.position_pulses) + micro * on_env
     roll = (contact - script.mount_contact_mm) / person.mm_per_degree
 

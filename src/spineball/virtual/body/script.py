@@ -39,7 +39,7 @@ MIN_STOP_GAP_MM: Final = 42.0
 MARK_ERROR_MM: Final = 5.0  # how well a user places the ball under a palpated vertebra (1 σ)
 MAX_DWELL_S: Final = 70.0  # domain: dwell 10–70 s per sore spot
 MIN_DWELL_S: Final = 10.0
-SHIFT_MM: Final = 5.0  # postural shifts on a spot stay well inside the ±15 mm spot band
+SHIFT_MM: Final = 3.0  # postural shifts on a spot stay well inside the ±15 mm spot band
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,9 +199,9 @@ class _Builder:
     def shift(self, center: float, t_s: float) -> None:
         """A postural shift: the contact moves a few mm and the load wobbles."""
         self.s.position.move(t_s, t_s + 0.8, center + self.u(-SHIFT_MM, SHIFT_MM))
-        self.s.load_pulses.append(Pulse(t_s + 0.4, 0.6, self.u(-0.15, 0.15)))
+        self.s.load_pulses.append(Pulse(t_s + 0.4, 0.6, self.u(-0.1, 0.1)))
 
-    def sore(self, stop: _Stop, symptom_here: bool) -> None:
+    def sore(self, stop: _Stop, symptom_here: bool, sore_left: int) -> None:
         spot = stop.spot
         assert spot is not None
         self.roll_to(stop.center_mm)
@@ -211,7 +211,7 @@ class _Builder:
         if self.rng.random() < 0.5:  # flinch on arrival
             t_f = arrive + self.u(0.3, 1.2)
             self.s.load_pulses.append(Pulse(t_f, 0.15, self.u(0.12, 0.25)))
-            self.s.position_pulses.append(Pulse(t_f, 0.12, self.u(-3.0, 3.0)))
+            self.s.position_pulses.append(Pulse(t_f, 0.12, self.u(-2.0, 2.0)))
         self.event(arrive + self.u(0.8, 1.8), "sore")
         first_t = arrive + self.u(2.0, 4.0)
         to_target = time_to_target_s(spot.pain_first, spot.tau_s)
@@ -221,11 +221,11 @@ class _Builder:
         else:
             last_t = first_t + self.u(0.35, 0.75) * to_target
             leave = last_t + self.u(1.0, 2.5)
-        leave = float(np.clip(leave, arrive + MIN_DWELL_S, arrive + MAX_DWELL_S))
+        leave = float(np.clip(leave, arrive + MIN_DWELL_S, arrive + self.dwell_budget(sore_left)))
         last_t = float(np.clip(last_t, first_t + 4.0, leave - 1.0))
         symptom = self.scenario.script.symptom
         if symptom_here and symptom is not None:
-            symptom_t = first_t + self.u(4.0, 8.0)
+            symptom_t = max(first_t + self.u(4.0, 8.0), arrive + 9.0)
             self.event(symptom_t, "symptom", value=symptom)
             leave = symptom_t + self.u(1.5, 3.0)  # stops at once (domain: see a doctor)
             last_t = min(last_t, symptom_t - 0.5)
@@ -244,6 +244,15 @@ class _Builder:
             self.shift(stop.center_mm, arrive + 8.0 + 25.0 * k + self.u(0.0, 10.0))
         self.s.position.hold(leave)
         self.t = leave
+
+    def dwell_budget(self, sore_left: int) -> float:
+        """Longest stay on this spot that keeps the session near its planned length.
+
+        Early on (2–3 minutes in all) the person moves on before the pain has
+        dropped; later sessions leave time to reach the target.
+        """
+        left = self.scenario.script.on_ball_s - (self.t - self.on_since) - 6.0 * sore_left
+        return float(np.clip(left / sore_left, MIN_DWELL_S + 4.0, MAX_DWELL_S))
 
     def between(self, first_t: float, last_t: float) -> list[float]:
         """Ratings in between, every 12–20 s."""
@@ -316,7 +325,7 @@ def build_script(scenario: Scenario, rng: np.random.Generator) -> Script:
     sore_seen = 0
     for stop in _stops(b):
         if stop.kind == "sore":
-            b.sore(stop, sore_seen == symptom_index)
+            b.sore(stop, sore_seen == symptom_index, len(plan.sore_spots) - sore_seen)
             sore_seen += 1
             if b.finished:
                 break

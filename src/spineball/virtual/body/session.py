@@ -23,7 +23,7 @@ from spineball.sessionfile import (
 from spineball.virtual.body import truth as rules
 from spineball.virtual.body.physics import AirBall
 from spineball.virtual.body.render import SampleTruth, render
-from spineball.virtual.body.script import build_script
+from spineball.virtual.body.script import Script, build_script
 from spineball.virtual.body.source import SimulatedSource
 from spineball.virtual.body.specs import GRAVITY, Scenario
 from spineball.virtual.source import FloatArray, SourceSamples
@@ -102,13 +102,13 @@ def _r(x: float, digits: int = 4) -> float:
 
 
 def _truth_json(
-    scenario: Scenario, per: SampleTruth, meta: SessionMeta, ball: AirBall
+    scenario: Scenario, per: SampleTruth, meta: SessionMeta, ball: AirBall, script: Script
 ) -> dict[str, Any]:
     person, env, plan = scenario.person, scenario.env, scenario.script
     levels = person.positions_mm()
     rate = meta.sample_rate_hz
     events = meta.events
-    spots = rules.spot_records(per, rate, events, levels)
+    spots = rules.spot_records(per, rate, events, levels, script.pains)
     return {
         "format": TRUTH_FORMAT,
         "version": TRUTH_VERSION,
@@ -174,7 +174,7 @@ def simulate(scenario: Scenario, rate_hz: float = 100.0) -> SimulatedSession:
         events=tuple(script.events),
         extra={"started_at": scenario.env.started_at, "simulator": {"seed": scenario.seed}},
     )
-    truth = _truth_json(scenario, rendered.truth, meta, rendered.air_ball)
+    truth = _truth_json(scenario, rendered.truth, meta, rendered.air_ball, script)
     levels = person.positions_mm()
     per = rendered.truth
     script_first = scenario.script.landmarks[0]

@@ -6,8 +6,10 @@ session file differs from it by a rotation about z (``heading_deg``); the
 pod's own axes differ from the body frame by ``mount``. So the device
 quaternion is q_dev = q_z(heading) · q_body · q_mount, and the client must
 estimate the heading (and undo the mount) to get back to the body frame.
-After the script ends the person is off the ball: the values stay at the
-last sample (unloaded, still).
+After the script ends the person is off the ball (unloaded, still): the
+orientation and temperature stay at the last sample and the pressure finishes
+relaxing from the adiabatic undershoot of getting off towards the settled,
+unloaded pressure of the warmed gas.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 
 from spineball.samples import quaternions
 from spineball.virtual.body import orientation
+from spineball.virtual.body.physics import ZERO_C_K
 from spineball.virtual.source import FloatArray, SourceSamples
 
 if TYPE_CHECKING:
@@ -46,13 +49,21 @@ class SimulatedSource:
         self._t = samples["t_s"]
         self._pressure = samples["pressure_pa"]
         self._temperature = samples["temperature_c"]
+        gas_c = float(session.per_sample.gas_temperature_c[-1])
+        ball = session.air_ball
+        self._settled_pa = ball.rest_abs_pa * (gas_c + ZERO_C_K) / (ball.reference_c + ZERO_C_K)
+        self._relax_tau_s = session.scenario.ball.relax_tau_s
 
     def read(self, t_s: FloatArray) -> SourceSamples:
         t = np.asarray(t_s, dtype=np.float64)
         quat = np.stack([np.interp(t, self._t, self._quat[:, k]) for k in range(4)], axis=1)
         quat /= np.linalg.norm(quat, axis=1, keepdims=True)
+        pressure = np.interp(t, self._t, self._pressure)
+        after = np.maximum(t - self._t[-1], 0.0)
+        residual = (self._pressure[-1] - self._settled_pa) * np.exp(-after / self._relax_tau_s)
+        pressure = np.where(after > 0, self._settled_pa + residual, pressure)
         return SourceSamples(
-            np.interp(t, self._t, self._pressure),
+            pressure,
             quat,
             np.interp(t, self._t, self._temperature),
         )

@@ -22,6 +22,7 @@ from spineball import anatomy
 from spineball.sessionfile import Event
 from spineball.virtual.body.pain import pain_target
 from spineball.virtual.body.render import SWAY_BAND_HZ, SampleTruth, nearest_level
+from spineball.virtual.body.script import PainCurve
 from spineball.virtual.body.signals import FloatArray, band_rate_rms, running_max, runs
 
 SPOT_BAND_MM: Final = 15.0
@@ -146,7 +147,11 @@ def _ratings(events: Sequence[Event], start: float, end: float) -> list[tuple[fl
 
 
 def spot_records(
-    per: SampleTruth, rate_hz: float, events: Sequence[Event], levels_mm: FloatArray
+    per: SampleTruth,
+    rate_hz: float,
+    events: Sequence[Event],
+    levels_mm: FloatArray,
+    pains: Sequence[PainCurve] = (),
 ) -> list[dict[str, Any]]:
     records = []
     for a, b in find_spots(per.position_mm, rate_hz):
@@ -175,6 +180,9 @@ def spot_records(
                 "pain_target_met": None if last is None else bool(last <= target),  # type: ignore[operator]
                 "time_to_target_s": _r(met_at[0] - ratings[0][0]) if met_at else None,
                 "sore": any(e.kind == "sore" and start <= e.t_s <= end for e in events),
+                "pain_tau_s": next(
+                    (c.tau_s for c in pains if c.start_s <= end and c.end_s >= start), None
+                ),
             }
         )
     return records
