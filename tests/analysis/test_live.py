@@ -56,7 +56,9 @@ def test_live_result_equals_offline_result() -> None:
     live = LiveAnalyzer(dataclasses.replace(sim.meta, events=()))
     _stream(live, sim.samples, sim, np.random.default_rng(1))
     assert live.result() == offline
-    assert offline["spots"] and offline["flexions"] and offline["lumbar_alerts"]
+    assert offline["spots"]
+    assert offline["flexions"]
+    assert offline["lumbar_alerts"]
 
 
 def test_snapshots_follow_the_session() -> None:
@@ -77,7 +79,8 @@ def test_snapshots_follow_the_session() -> None:
         if spot["pain_first"] is not None:
             assert late.pain_first == spot["pain_first"]
             assert late.pain_target == spot["pain_target"]
-        assert late.position_sd_mm is not None and late.position_sd_mm > 0
+        assert late.position_sd_mm is not None
+        assert late.position_sd_mm > 0
     for excursion in truth["lumbar_excursions"]:
         during = [s for s in snaps if excursion["start_s"] <= s.t_s <= excursion["end_s"]]
         assert any(s.lumbar == "red" for s in during)
@@ -131,7 +134,9 @@ def test_live_accepts_session_dtype_and_is_quiet_before_data() -> None:
     sim = session()
     live = LiveAnalyzer(sim.meta)
     empty = live.snapshot()
-    assert empty.load_n is None and not empty.on_ball and empty.lumbar == "ok"
+    assert empty.load_n is None
+    assert not empty.on_ball
+    assert empty.lumbar == "ok"
     assert "starting inflation" in empty.advice.reason
     assert sim.samples.dtype.names == SESSION_COLUMNS
     live.feed(sim.samples[:500])

@@ -34,7 +34,7 @@ KELVIN: Final = 273.15
 QUIET_WINDOW_S: Final = 2.0  # longer than a heartbeat, about half a breath
 TEMP_TAU_S: Final = 2.0  # smooths the 0.01 °C steps of the sensor temperature
 ADIABATIC_RATIO: Final = 1.4  # γ of air: adiabatic over isothermal pressure rise
-OVERSHOOT_TAU_S: Final = 8.0  # middle of the 4–20 s relaxation (domain notes)
+OVERSHOOT_TAU_S: Final = 9.0  # geometric middle of the 4–20 s relaxation (domain notes)
 
 
 @dataclass(frozen=True, slots=True)
