@@ -73,7 +73,8 @@ def test_snapshots_follow_the_session() -> None:
     assert not at(0.5).on_ball
     for spot in truth["spots"]:
         late = at(spot["end_s"] - 0.6)
-        assert late.on_ball and late.in_spot, spot
+        assert late.on_ball, spot
+        assert late.in_spot, spot
         assert late.still_s == pytest.approx(spot["dwell_s"] - 0.6, abs=2.0)
         assert late.load_n == pytest.approx(spot["mean_load_n"], rel=0.25)
         if spot["pain_first"] is not None:
