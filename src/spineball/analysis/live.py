@@ -49,7 +49,9 @@ from spineball.analysis.position import PositionMap, position_map
 from spineball.analysis.pressure import PressureState, condition
 from spineball.analysis.report import report
 from spineball.analysis.safety import (
+    REST_MAX_GAUGE_PA,
     STATE_NAMES,
+    SUDDEN_RISE_PA,
     Alarm,
     LumbarState,
     SymptomStop,
@@ -63,6 +65,7 @@ from spineball.sessionfile import Event, SessionMeta
 
 FloatArray = npt.NDArray[np.float64]
 
+PROCESS_EVERY_S: Final = 0.2  # gather blocks this long before analysing them
 TAIL_S: Final = 180.0  # the snapshot looks this far back at most
 ALARM_HOLD_S: Final = 5.0  # an alarm stays in the snapshot this long after it ends
 MAP_REFRESH_S: Final = 5.0  # without landmarks the position origin follows the data
@@ -156,13 +159,29 @@ class LiveAnalyzer:
         summaries = [h.summary() for h in self.history]
         self._history_summaries: list[SessionSummary] = summaries
         self._finished: dict[str, Any] | None = None
+        self._pending: list[Samples] = []
+        self._pending_s = 0.0
 
     # ------------------------------------------------------------------ input
 
     def feed(self, samples: Samples) -> None:
-        """Add the next block of samples (SESSION_DTYPE or SAMPLE_DTYPE, time-ordered)."""
+        """Add the next block of samples (SESSION_DTYPE or SAMPLE_DTYPE, time-ordered).
+
+        Blocks are gathered and analysed together every 0.2 s of stream (and at
+        every :meth:`snapshot`), so tiny blocks cost no more than big ones.
+        """
         if len(samples) == 0:
             return
+        self._pending.append(samples)
+        self._pending_s += len(samples) / self.meta.sample_rate_hz
+        if self._pending_s >= PROCESS_EVERY_S:
+            self._process_pending()
+
+    def _process_pending(self) -> None:
+        if not self._pending:
+            return
+        samples = self._pending[0] if len(self._pending) == 1 else np.concatenate(self._pending)
+        self._pending, self._pending_s = [], 0.0
         if self._aligner is not None:
             samples = self._aligner.push(samples, self._events)
             if len(samples) == 0:
@@ -176,6 +195,7 @@ class LiveAnalyzer:
         if event.kind == "landmark":
             self._pmap_at = -math.inf  # refit the position map with the new landmark
             if self._aligner is not None:
+                self._process_pending()
                 self._aligner.check_sign(self._events, self._buf, self._builder)
 
     @property
@@ -211,9 +231,15 @@ class LiveAnalyzer:
     def _check_pressure(self, start: int, unloaded_new: npt.NDArray[np.bool_]) -> None:
         buf = self._buf
         f = buf.frames[start : buf.n]
+        atmosphere = self._atmosphere or 101_325.0
+        p = f["pressure_max_pa"]
+        if not np.isfinite(p).any():
+            return
+        gauge, jump = np.nanmax(p) - atmosphere, np.nanmax(p) - np.nanmin(p)
+        if gauge <= REST_MAX_GAUGE_PA and jump <= SUDDEN_RISE_PA:
+            return  # nothing near an alarm: skip the interval bookkeeping
         unloaded = np.zeros(len(f), dtype=bool)
         unloaded[len(f) - len(unloaded_new) :] = unloaded_new
-        atmosphere = self._atmosphere or 101_325.0
         for alarm in pressure_alarms(f["t_s"], f["pressure_max_pa"], atmosphere, unloaded, FRAME_S):
             last = self._alarms[-1] if self._alarms else None
             if last and last.kind == alarm.kind and alarm.start_s <= last.end_s + 1.0:
@@ -238,6 +264,7 @@ class LiveAnalyzer:
         return self._pmap
 
     def snapshot(self) -> LiveSnapshot:
+        self._process_pending()
         buf = self._buf
         plan = daily_plan(
             [h.on_ball_s for h in self.history],
@@ -350,6 +377,7 @@ class LiveAnalyzer:
 
     def finish(self) -> SessionAnalysis:
         """End of stream: the full analysis, exactly as ``spineball analyze`` computes it."""
+        self._process_pending()
         if self._aligner is not None:
             self._add_frames(self._builder.push(self._aligner.flush(self._events)))
         self._add_frames(self._builder.flush())

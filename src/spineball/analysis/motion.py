@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -59,14 +58,14 @@ def neutral_yaw(t: FloatArray, yaw_deg: FloatArray, on_ball: BoolArray) -> Float
     counts = np.concatenate((good, np.zeros(pad, dtype=bool))).reshape(bins, per_bin).sum(axis=1)
     means = np.divide(values.sum(axis=1), counts, out=np.full(bins, np.nan), where=counts > 0)
     half = round(NEUTRAL_SPAN_S / 2 / NEUTRAL_BIN_S)
-    padded = np.concatenate((np.full(half, np.nan), means, np.full(half, np.nan)))
+    known = np.isfinite(means)
+    # Off-ball bins take the nearest on-ball value, so every window has a plain median.
+    filled = np.interp(np.arange(bins), np.flatnonzero(known), means[known])
+    padded = np.concatenate((np.full(half, filled[0]), filled, np.full(half, filled[-1])))
     windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows (off the ball)
-        medians = np.nanmedian(windows, axis=1)
+    medians = np.median(windows, axis=1)
     centers = t[np.minimum(np.arange(bins) * per_bin + per_bin // 2, n - 1)]
-    ok = np.isfinite(medians)
-    return np.interp(t, centers[ok], medians[ok]) if ok.any() else np.full(n, np.nan)
+    return np.asarray(np.interp(t, centers, medians))
 
 
 def side_bends(
