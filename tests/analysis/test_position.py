@@ -49,7 +49,8 @@ def test_one_landmark_uses_the_typical_scale() -> None:
 def test_no_landmarks_is_a_guess_with_a_warning_and_wide_uncertainty() -> None:
     t, roll = _session()
     pmap = position_map(t, roll, [], HEIGHT)
-    assert pmap.warning and "no landmarks" in pmap.warning
+    assert pmap.warning
+    assert "no landmarks" in pmap.warning
     assert pmap.origin_level == "T1"
     assert pmap.uncertainty_mm(np.array([0.0]))[0] >= 40.0
 
@@ -58,5 +59,6 @@ def test_contradicting_landmarks_fall_back_with_a_warning() -> None:
     t, roll = _session()
     marks = [_mark(t, roll, "T1"), (_mark(t, roll, "T8")[0], "T2")]  # T2 marked far too low
     pmap = position_map(t, roll, marks, HEIGHT)
-    assert pmap.warning and "check the landmark" in pmap.warning
+    assert pmap.warning
+    assert "check the landmark" in pmap.warning
     assert pmap.mm_per_deg == MM_PER_DEG_PRIOR
