@@ -61,7 +61,7 @@ from spineball.analysis.safety import (
 )
 from spineball.analysis.spots import EVENT_SLACK_S, MIN_DWELL_S, current_stay, pain_target
 from spineball.samples import Samples
-from spineball.sessionfile import Event, SessionMeta
+from spineball.sessionfile import SYMPTOMS, Event, SessionMeta
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -197,6 +197,15 @@ class LiveAnalyzer:
             if self._aligner is not None:
                 self._process_pending()
                 self._aligner.check_sign(self._events, self._buf, self._builder)
+
+    def report_symptom(self, t_s: float, symptom: str) -> SymptomStop:
+        """The user reports burning, tingling or electric pain: record it and stop."""
+        if symptom not in SYMPTOMS:
+            raise ValueError(f"symptom must be one of {', '.join(SYMPTOMS)}")
+        self.add_event(Event(t_s, "symptom", value=symptom))
+        stop = symptom_stop(self._events)
+        assert stop is not None
+        return stop
 
     @property
     def heading(self) -> Heading | None:

@@ -53,6 +53,7 @@ UNLOADED_FRACTION: Final = 0.08  # a quiet reading this far above the zero is st
 QUIET_FLOOR_PA: Final = 6.0  # pressure-sensor noise plus a still ball's settling
 QUIET_REL: Final = 0.012  # breathing moves the load 2–6 %, the rise twice as much
 LOAD_SMOOTH_S: Final = 1.0  # heartbeat and sensor noise out, the 2–6 s breath stays visible
+MAX_BRIDGED_GAP_S: Final = 1.0
 ROLL_SMOOTH_S: Final = 0.5  # IMU jitter out; breathing rocks the contact < 1 mm
 
 
@@ -230,7 +231,11 @@ def _spots(
     events: tuple[Event, ...],
 ) -> list[Spot]:
     out: list[Spot] = []
-    for a, b in find_spots(pos, on_ball, FRAME_S):
+    # A stay is only known to go on where there are samples: a gap of more than
+    # a second ends it (what happened meanwhile is unknown).
+    known = on_ball.copy()
+    known[1:][np.diff(t) > MAX_BRIDGED_GAP_S] = False
+    for a, b in find_spots(pos, known, FRAME_S):
         start, end = float(t[a]), float(t[b - 1])
         where = float(np.nanmedian(pos[a:b]))
         first, last = pain_in(events, start, end)
