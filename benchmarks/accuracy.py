@@ -12,6 +12,7 @@ evaluation seeds: no constant in the analysis was chosen by looking at them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from multiprocessing import Pool
@@ -37,9 +38,20 @@ def _range(text: str) -> range:
     return range(int(lo), int(hi or lo) + 1)
 
 
-def one_session(seed: int) -> tuple[int, dict[str, Any], dict[str, Any], dict[str, float]]:
+def one_session(
+    seed: int,
+) -> tuple[int, dict[str, Any], dict[str, Any], dict[str, float], dict[str, dict[str, Any]]]:
     sim = simulate(random_scenario(seed))
     result = analyze_session(SessionData(sim.meta, sim.samples))
+    stripped = {
+        "no calibration": dataclasses.replace(sim.meta, calibration=()),
+        "no landmarks": dataclasses.replace(
+            sim.meta, events=tuple(e for e in sim.meta.events if e.kind != "landmark")
+        ),
+    }
+    degraded = {
+        name: analyze_session(SessionData(meta, sim.samples)) for name, meta in stripped.items()
+    }
     s = sim.scenario
     about = {
         "height_m": s.person.height_m,
@@ -48,7 +60,7 @@ def one_session(seed: int) -> tuple[int, dict[str, Any], dict[str, Any], dict[st
         "gauge_kpa": s.ball.rest_gauge_kpa,
         "duration_s": sim.duration_s,
     }
-    return seed, sim.truth, result, about
+    return seed, sim.truth, result, about, degraded
 
 
 def one_history(seed: int) -> tuple[int, str, int, str, str]:
@@ -73,8 +85,11 @@ def main() -> None:
         session_results = pool.map(one_session, sessions)
         history_results = pool.map(one_history, histories)
     abouts = []
-    for seed, truth, result, about in session_results:
+    degraded: dict[str, Tally] = {}
+    for seed, truth, result, about, others in session_results:
         tally.add_session(truth, result)
+        for name, other in others.items():
+            degraded.setdefault(name, Tally()).add_session(truth, other)
         abouts.append(about)
         if args.verbose:
             own = Tally()
@@ -126,6 +141,14 @@ def main() -> None:
         ok = "yes" if passes(name, metrics[name]) else "NO"
         print(f"| {label:42s} | {metrics[name]:7.3f} | {op}{limit:5.2f} | {ok:3s} |")
     print(f"| {'per-spot mean load error (90th pct)':42s} | {metrics['load_error_p90']:7.3f} |")
+    print("\nDocumented fallbacks on the same sessions (no thresholds):")
+    for name, t in degraded.items():
+        m = t.metrics()
+        print(
+            f"  {name:15s} spot F1 {m['spot_f1']:.3f}, level ±1 {m['level_within_1']:.3f}, "
+            f"load error {m['load_error_mean']:.3f} (p90 {m['load_error_p90']:.3f}), "
+            f"lumbar recall {m['lumbar_recall']:.3f}"
+        )
     print(f"\n{elapsed:.1f} s")
 
 
