@@ -107,3 +107,20 @@ def test_block_by_block_matches_all_at_once() -> None:
         parts.append(cond.rise_iso_pa)
     np.testing.assert_allclose(np.concatenate(parts), whole.rise_iso_pa, rtol=0, atol=1e-6)
     assert FRAME_S == 0.05
+
+
+def test_first_quiet_stretch_is_the_zero_even_against_an_old_calibration() -> None:
+    """Calibrated yesterday in a colder room: today's ball reads 1.5 kPa higher unloaded."""
+    n = int(40 * RATE)
+    t = np.arange(n) / RATE
+    load = np.where((t > 10) & (t < 30), 300.0, 0.0) * (1 + 0.04 * np.sin(2 * np.pi * 0.25 * t))
+    frames = _frames(load, np.full(n, 22.0), np.full(n, 22.0))
+    cfg = _config()
+    old = PressureConfig(
+        cfg.frame_s, cfg.quiet_std_pa, cfg.unloaded_margin_pa, BALL.rest_abs_pa - 1_500.0
+    )
+    cond, _ = condition(frames["t_s"], frames["pressure_pa"], frames["temperature_c"], old)
+    ft = frames["t_s"]
+    assert cond.unloaded[(ft > 3) & (ft < 9)].all()
+    assert np.abs(cond.rise_pa[(ft > 3) & (ft < 9)]).max() < 30.0
+    assert cond.unloaded[ft > 38].all()

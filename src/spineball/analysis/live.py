@@ -33,6 +33,7 @@ from spineball.analysis.advice import (
 )
 from spineball.analysis.frames import FRAME_DTYPE, FRAME_S, FrameBuilder, Frames
 from spineball.analysis.live_align import DeviceAligner
+from spineball.analysis.load import ATMOSPHERE_PA, atmosphere_from
 from spineball.analysis.motion import UNSTABLE_DEG_S, side_bends, sway_rate_rms
 from spineball.analysis.orientation import Heading
 from spineball.analysis.pipeline import (
@@ -234,13 +235,13 @@ class LiveAnalyzer:
         self._buf.append(frames, load, on)
         if self._atmosphere is None and np.isfinite(cond.baseline_pa).any():
             first = float(cond.baseline_pa[np.isfinite(cond.baseline_pa)][0])
-            self._atmosphere = first - self.meta.ball.rest_gauge_kpa * 1000.0
+            self._atmosphere = atmosphere_from(first, self.meta.ball)
         self._check_pressure(start, cond.unloaded)
 
     def _check_pressure(self, start: int, unloaded_new: npt.NDArray[np.bool_]) -> None:
         buf = self._buf
         f = buf.frames[start : buf.n]
-        atmosphere = self._atmosphere or 101_325.0
+        atmosphere = self._atmosphere or ATMOSPHERE_PA
         p = f["pressure_max_pa"]
         if not np.isfinite(p).any():
             return

@@ -16,7 +16,7 @@ import numpy.typing as npt
 from spineball.analysis._filters import centered_mean, hysteresis
 from spineball.analysis.advice import SessionSummary
 from spineball.analysis.frames import FRAME_S, Frames, StreamStats
-from spineball.analysis.load import ATMOSPHERE_PA, G, LoadModel, load_model
+from spineball.analysis.load import G, LoadModel, atmosphere_from, load_model
 from spineball.analysis.motion import Bend, session_sway_rms, side_bends
 from spineball.analysis.position import PositionMap, position_map
 from spineball.analysis.pressure import (
@@ -154,13 +154,8 @@ def summarize(
 
 
 def _atmosphere(meta: SessionMeta, baseline_pa: FloatArray) -> float:
-    """Outside pressure: the first unloaded reading minus the recorded inflation, if plausible."""
     known = baseline_pa[np.isfinite(baseline_pa)]
-    if len(known):
-        guess = float(known[0]) - meta.ball.rest_gauge_kpa * 1000.0
-        if 60_000.0 <= guess <= 108_000.0:
-            return guess
-    return ATMOSPHERE_PA
+    return atmosphere_from(float(known[0]) if len(known) else None, meta.ball)
 
 
 def landmarks(meta: SessionMeta) -> list[tuple[float, str]]:

@@ -8,8 +8,10 @@ frames with the state it got back; offline feeds all frames at once).
   (p ∝ T at constant volume), using the sensor temperature.
 - Baseline: the ball is *unloaded* when the pressure is quiet (no breathing or
   heartbeat modulation: std over 2 s below a threshold) and not above the
-  last baseline by more than a margin. While unloaded the baseline follows the
-  pressure (re-zero), otherwise it holds.
+  last baseline by more than a margin (the first quiet stretch of a session
+  is always a zero). While unloaded the baseline follows the pressure
+  (re-zero), otherwise it holds; before the first zero the calibration's
+  unloaded reading stands in.
 - A fast load step compresses the gas adiabatically (n ≈ 1.4) and the excess
   relaxes to isothermal (n = 1) over 4–20 s. Modelled as a lead-lag, measured =
   iso · (1 + k·sτ)/(1 + sτ) with k = 1.4, the isothermal rise is recovered by
@@ -54,6 +56,7 @@ class PressureState:
     baseline_pa: float | None = None
     tail: FloatArray = field(default_factory=lambda: np.empty(0))
     quiet_run_unloaded: bool | None = None  # decision for the quiet run in progress
+    zeroed: bool = False  # a zero has been measured in this session (not just the prior)
     lowpass: float | None = None
     last_t: float | None = None
 
@@ -115,8 +118,13 @@ def condition(
         if continuing:
             is_unloaded = bool(state.quiet_run_unloaded)
         else:
-            is_unloaded = current is None or mean[s] < current + cfg.unloaded_margin_pa
+            # The first quiet stretch of a session is the zero, whatever the prior (a
+            # calibration taken in another room or before topping up the ball) says.
+            is_unloaded = (
+                current is None or not state.zeroed or mean[s] < current + cfg.unloaded_margin_pa
+            )
         if is_unloaded:
+            state.zeroed = True
             unloaded[s:e] = True
             baseline[s:e] = mean[s:e]
             current = float(mean[e - 1])

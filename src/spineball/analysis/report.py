@@ -2,7 +2,7 @@
 
 Contract keys: ``session``, ``spots``, ``flexions``, ``lumbar_alerts``,
 ``advice``. Compatible extras: per spot ``position_sd_mm``, ``pain_target``,
-``sore``; top level ``coverage``, ``stability``, ``plan``, ``alarms``,
+``sore``, ``side_bends``; top level ``coverage``, ``stability``, ``plan``, ``alarms``,
 ``symptom_stop`` and ``warnings``.
 """
 
@@ -55,6 +55,9 @@ def report(current: SessionAnalysis, history: Sequence[SessionAnalysis]) -> dict
                 "pain_target": s.pain_target,
                 "pain_target_met": s.pain_target_met,
                 "sore": s.sore,
+                "side_bends": sorted(
+                    {b.side for b in current.bends if s.start_s <= b.start_s <= s.end_s}
+                ),
             }
             for s in current.spots
         ],
@@ -124,10 +127,18 @@ def render_text(result: dict[str, Any]) -> str:
         if spot["pain_first"] is not None:
             met = "target met" if spot["pain_target_met"] else f"target {spot['pain_target']}"
             pain = f", pain {spot['pain_first']}→{spot['pain_last']} ({met})"
+        sides = spot["side_bends"]
+        if len(sides) == 2:
+            bends = ", bent both ways"
+        elif sides:
+            bends = f", bent {sides[0]} only"
+        else:
+            bends = ""
+        sore = " sore" if spot["sore"] else ""
         lines.append(
-            f"  {_fmt_time(spot['start_s'])}  {spot['level']:>3}  {spot['dwell_s']:5.1f} s"
-            f"  {spot['position_mm']:6.0f} ± {spot['position_sd_mm']:.0f} mm"
-            f"  load {spot['mean_load_n']:.0f} N (peak {spot['peak_load_n']:.0f}){pain}"
+            f"  {_fmt_time(spot['start_s'])}  {spot['level']:>3}{sore:5s} {spot['dwell_s']:5.1f} s"
+            f"  {spot['position_mm']:4.0f} ± {spot['position_sd_mm']:.0f} mm"
+            f"  load {spot['mean_load_n']:.0f} N (peak {spot['peak_load_n']:.0f}){pain}{bends}"
         )
     bends = result["flexions"]
     lines.append(
@@ -146,14 +157,13 @@ def render_text(result: dict[str, Any]) -> str:
     cov = result["coverage"]
     lines.append(f"Thoracic coverage: {cov['fraction'] * 100:.0f} % ({' '.join(cov['levels'])})")
     alerts = result["lumbar_alerts"]
-    lines.append(
-        "Lumbar guard: "
-        + (
-            ", ".join(f"{_fmt_time(a['start_s'])}–{_fmt_time(a['end_s'])}" for a in alerts)
-            if alerts
-            else "no excursions"
+    if alerts:
+        when = ", ".join(f"{_fmt_time(a['start_s'])}–{_fmt_time(a['end_s'])}" for a in alerts)
+        lines.append(
+            f"Lumbar guard: the ball went past T12 at {when} — never roll over the lower back"
         )
-    )
+    else:
+        lines.append("Lumbar guard: the ball stayed above the lumbar spine")
     lines.extend(f"Alarm {_fmt_time(a['start_s'])}: {a['message']}" for a in result["alarms"])
     adv = result["advice"]
     lines.append(f"Inflation: {adv['action']} ({adv['delta_kpa']:+.1f} kPa) — {adv['reason']}")
