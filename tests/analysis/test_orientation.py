@@ -91,3 +91,22 @@ def test_frames_unwrap_several_turns() -> None:
     roll = np.interp(t, [0, 40], [0, 800])  # more than two turns
     frames, _ = build_frames(session_samples(t, np.full(len(t), 114_300.0), roll), 100.0)
     np.testing.assert_allclose(frames["roll_deg"], np.interp(frames["t_s"], t, roll), atol=0.01)
+
+
+def test_align_simulated_device_stream_with_landmarks() -> None:
+    """The simulator's device view (heading 250°, pod mounted askew) back to the body frame."""
+    from spineball.samples import quaternions
+    from spineball.virtual.body import random_scenario, simulate
+
+    sim = simulate(random_scenario(507))
+    t = sim.samples["t_s"]
+    mount = from_euler_zyx(np.array(1.0), np.array(0.5), np.array(-2.0))
+    device = sim.source(heading_deg=250.0, mount=mount).read(t).quaternion
+    marks = [(e.t_s, str(e.level)) for e in sim.meta.events if e.kind == "landmark"]
+    heading = estimate_heading(device, t, marks)
+    assert heading.sign_from == "landmarks"
+    aligned = align_to_body(device, t, marks, heading)
+    body = quaternions(sim.samples)
+    for got, want in zip(euler_zyx(aligned), euler_zyx(body), strict=True):
+        err = np.degrees(np.angle(np.exp(1j * (got - want))))
+        assert np.abs(err).max() < 1.0
