@@ -51,7 +51,7 @@ HISTORY_SCENARIOS: Final[dict[str, tuple[str, float, str]]] = {
 _MIN_SESSIONS: Final = {"harder-to-find": 4}  # a trend needs a few sessions to show
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SimulatedHistory:
     seed: int
     scenario: str

@@ -36,7 +36,7 @@ UNSTABLE_SWAY_DEG_S: Final = (3.0, 6.0)  # domain threshold is 2 °/s; keep clea
 IMU_NOISE_DEG: Final = 0.005  # fused-orientation jitter per sample
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class SampleTruth:
     """What really happened, one value per sample (same length and times as the samples)."""
 
@@ -56,7 +56,7 @@ class SampleTruth:
     pain: FloatArray  # pain level at a sore spot (NaN elsewhere)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Rendered:
     samples: Samples
     truth: SampleTruth

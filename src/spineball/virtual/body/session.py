@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Final
 
@@ -37,7 +38,7 @@ def truth_path(csv_path: Path) -> Path:
     return csv_path.with_suffix(".truth.json")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SimulatedSession:
     """A simulated session.
 
@@ -66,8 +67,13 @@ class SimulatedSession:
         """The device's view: world frame turned by ``heading_deg``, sensor axes by ``mount``."""
         return SimulatedSource(self, heading_deg, mount)
 
+    @cached_property
+    def _default_source(self) -> SimulatedSource:
+        return self.source()
+
     def read(self, t_s: FloatArray) -> SourceSamples:
-        return self.source().read(t_s)
+        """``SampleSource``: the scenario's heading, pod axes = body axes."""
+        return self._default_source.read(t_s)
 
     def write(self, csv_path: Path | str) -> tuple[Path, Path, Path]:
         """Write ``NAME.csv`` + ``NAME.json`` (interchange contract) and ``NAME.truth.json``."""

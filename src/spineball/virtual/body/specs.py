@@ -7,7 +7,7 @@ caller pin height, mass, ball radius, inflation and heading.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Final, Literal, TypeAlias
 
 import numpy as np
@@ -181,6 +181,3 @@ class Scenario:
     ball: BallSpec = field(default_factory=BallSpec)
     env: Environment = field(default_factory=Environment)
     script: ScriptSpec = field(default_factory=ScriptSpec)
-
-    def with_script(self, **changes: object) -> Scenario:
-        return replace(self, script=replace(self.script, **changes))  # type: ignore[arg-type]

@@ -3,9 +3,9 @@
 - Spot: a maximal run of on-ball samples whose positions all lie within
   ±15 mm of the run's mean position, lasting ≥ 8 s. Each run grows from a
   qualifying 8 s window (steadiest first), alternately right and left: first
-  over the stay itself (±12 mm of the window's median), then by the rule
-  alone, until adding either neighbour would break the rule or reach another
-  spot (spots never overlap).
+  over the stay itself (±6 mm of the window's median, then ±9 mm of that
+  run's mean), then by the rule alone, until adding either neighbour would
+  break the rule or reach another spot (spots never overlap).
 - Flexion: side bend |φ| > 3° held > 1 s (domain notes), one per run.
 - Lumbar excursion: a run of samples whose nearest vertebra is L1–L5.
 - Instability: lateral sway rate RMS in 0.5–3 Hz over the on-ball samples > 2 °/s.
@@ -30,14 +30,12 @@ SPOT_MIN_S: Final = 8.0
 FLEXION_DEG: Final = 3.0
 FLEXION_MIN_S: Final = 1.0
 UNSTABLE_DEG_S: Final = 2.0
-CORE_BAND_MM: Final = 12.0
+CORE_BANDS_MM: Final = (6.0, 9.0)
 
 _Run = tuple[int, int, float, int, float, float]  # first, last, sum, count, max, min
 
 
-def _accepted(
-    chunk: FloatArray, run: _Run, center: float | None, core_mm: float = CORE_BAND_MM
-) -> int:
+def _accepted(chunk: FloatArray, run: _Run, center: float | None, core_mm: float) -> int:
     """How many leading samples of ``chunk`` can join ``run`` one after another.
 
     Always: every sample of the run stays within ±15 mm of the run's mean.
@@ -55,7 +53,13 @@ def _accepted(
 
 
 def _grow_within(
-    pos: FloatArray, run: _Run, floor: int, ceiling: int, step: int, center: float | None
+    pos: FloatArray,
+    run: _Run,
+    floor: int,
+    ceiling: int,
+    step: int,
+    center: float | None,
+    core_mm: float,
 ) -> _Run:
     a, b, total, count, high, low = run
     grew = True
@@ -66,7 +70,8 @@ def _grow_within(
                 chunk = pos[b + 1 : min(b + 1 + step, ceiling + 1)]
             else:
                 chunk = pos[max(floor, a - step) : a][::-1]
-            k = _accepted(chunk, (a, b, total, count, high, low), center) if len(chunk) else 0
+            state = (a, b, total, count, high, low)
+            k = _accepted(chunk, state, center, core_mm) if len(chunk) else 0
             if k == 0:
                 continue
             joined = chunk[:k]
@@ -83,15 +88,18 @@ def _grow_within(
 def _grow(pos: FloatArray, a: int, b: int, floor: int, ceiling: int, step: int) -> tuple[int, int]:
     """Widen the seed [a, b] to a maximal run within [floor, ceiling].
 
-    First the stay itself: samples within ±12 mm of the seed's median (so the
-    roll into or out of the stay cannot pull the mean away from it); then the
-    contract's rule alone, alternately right and left, until neither
-    neighbour can join.
+    First the stay itself: samples within ±6 mm of the seed's median, then
+    within ±9 mm of that run's mean (so the roll into or out of the stay cannot
+    pull the mean away from it); then the contract's rule alone. Each stage
+    grows alternately right and left until neither neighbour can join.
     """
     seed = pos[a : b + 1]
     run: _Run = (a, b, float(seed.sum()), len(seed), float(seed.max()), float(seed.min()))
-    run = _grow_within(pos, run, floor, ceiling, step, float(np.median(seed)))
-    run = _grow_within(pos, run, floor, ceiling, step, None)
+    center = float(np.median(seed))
+    for core_mm in CORE_BANDS_MM:
+        run = _grow_within(pos, run, floor, ceiling, step, center, core_mm)
+        center = run[2] / run[3]
+    run = _grow_within(pos, run, floor, ceiling, step, None, SPOT_BAND_MM)
     return run[0], run[1]
 
 
