@@ -81,18 +81,6 @@ class LiveSnapshot:
     on_ball: bool
     load_n: float | None
     load_sd_n: float | None
-    position_mm: float | None  # from the first landmark towards the pelvis
-    position_sd_mm: float | None
-    level: str | None
-    lumbar: LumbarState  # "ok" / "amber" / "red"; never hidden
-    still_s: float | None  # time at the current place (None while rolling or off the ball)
-    in_spot: bool  # still for ≥ 8 s
-    pain_first: int | None  # ratings given at the current place
-    pain_now: int | None
-    pain_target: int | None
-    pain_target_met: bool | None
-    sides_done: tuple[str, ...]  # side bends at the current place
-    side_missing: str | None  # the side to prompt for once the other is done
     unstable: bool  # lateral sway above 2 °/s right now
     alarms: tuple[Alarm, ...]  # active or just ended
     symptom_stop: SymptomStop | None
@@ -100,6 +88,19 @@ class LiveSnapshot:
     plan: DailyPlan
     advice: Advice  # from the history, until the session's own result
     warnings: tuple[str, ...]
+    # Where the ball is: unknown (None) until the orientation can be trusted.
+    position_mm: float | None = None  # from the first landmark towards the pelvis
+    position_sd_mm: float | None = None
+    level: str | None = None
+    lumbar: LumbarState = "ok"  # "ok" / "amber" / "red"; never hidden
+    still_s: float | None = None  # time at the current place (None while rolling or off)
+    in_spot: bool = False  # still for ≥ 8 s
+    pain_first: int | None = None  # ratings given at the current place
+    pain_now: int | None = None
+    pain_target: int | None = None
+    pain_target_met: bool | None = None
+    sides_done: tuple[str, ...] = ()  # side bends at the current place
+    side_missing: str | None = None  # the side to prompt for once the other is done
 
 
 class _Buffer:
@@ -284,93 +285,77 @@ class LiveAnalyzer:
         stop = symptom_stop(self._events)
         warnings = tuple(w for w in (self._cal.model.warning,) if w)
         if buf.n == 0:
-            return _empty_snapshot(plan, advice, stop, warnings)
+            return LiveSnapshot(
+                0.0, False, None, None, False, (), stop, 0.0, plan, advice, warnings
+            )
         a = buf.tail_start(TAIL_S)
         f = buf.frames[a : buf.n]
-        t = f["t_s"]
-        now = float(t[-1])
         on = buf.on_ball[a : buf.n]
+        now = float(f["t_s"][-1])
         k = max(round(LOAD_SMOOTH_S / FRAME_S), 1)
         load_tail = buf.load[max(buf.n - k, 0) : buf.n]
         load = float(np.nanmean(load_tail)) if np.isfinite(load_tail).any() else None
         pmap = self._position_map()
-        alarms = tuple(al for al in self._alarms if al.end_s >= now - ALARM_HOLD_S)
-        unstable = bool(on[-1]) and bool(
-            sway_rate_rms(f["sway_deg"][-round(8.0 / FRAME_S) :], FRAME_S)[-1] > UNSTABLE_DEG_S
+        sway = sway_rate_rms(f["sway_deg"][-round(8.0 / FRAME_S) :], FRAME_S)
+        snap = LiveSnapshot(
+            t_s=now,
+            on_ball=bool(on[-1]),
+            load_n=load,
+            load_sd_n=None if load is None else load * self._cal.model.rel_uncertainty,
+            unstable=bool(on[-1]) and bool(sway[-1] > UNSTABLE_DEG_S),
+            alarms=tuple(al for al in self._alarms if al.end_s >= now - ALARM_HOLD_S),
+            symptom_stop=stop,
+            on_ball_s=plan.done_s,
+            plan=plan,
+            advice=advice,
+            warnings=warnings + ((pmap.warning,) if pmap and pmap.warning else ()),
         )
-        base = {
-            "t_s": now,
-            "on_ball": bool(on[-1]),
-            "load_n": load,
-            "load_sd_n": None if load is None else load * self._cal.model.rel_uncertainty,
-            "unstable": unstable,
-            "alarms": alarms,
-            "symptom_stop": stop,
-            "on_ball_s": plan.done_s,
-            "plan": plan,
-            "advice": advice,
-            "warnings": warnings + ((pmap.warning,) if pmap and pmap.warning else ()),
-        }
-        if pmap is None:
-            return LiveSnapshot(
-                position_mm=None,
-                position_sd_mm=None,
-                level=None,
-                lumbar="ok",
-                still_s=None,
-                in_spot=False,
-                pain_first=None,
-                pain_now=None,
-                pain_target=None,
-                pain_target_met=None,
-                sides_done=(),
-                side_missing=None,
-                **base,  # type: ignore[arg-type]
-            )
-        roll_k = max(round(ROLL_SMOOTH_S / FRAME_S), 1)
-        roll = _trailing_mean(f["roll_deg"], roll_k)
+        return snap if pmap is None else self._place(snap, f, on, pmap)
+
+    def _place(
+        self, snap: LiveSnapshot, f: Frames, on: npt.NDArray[np.bool_], pmap: PositionMap
+    ) -> LiveSnapshot:
+        """Position, lumbar state and the current stay, from the recent frames."""
+        t = f["t_s"]
+        roll = _trailing_mean(f["roll_deg"], max(round(ROLL_SMOOTH_S / FRAME_S), 1))
         pos = pmap.position_mm(roll)
         sd = pmap.uncertainty_mm(pos)
-        lumbar = STATE_NAMES[int(lumbar_state(pos[-1:], sd[-1:], pmap)[0])]
-        stay = current_stay(pos, on)
-        still_s: float | None = None
-        pain_first = pain_now = target = None
-        met: bool | None = None
-        sides: tuple[str, ...] = ()
-        if stay >= 2:
-            s0 = len(t) - stay
-            still_s = now - float(t[s0])
-            ratings = [
-                int(e.value)
-                for e in self._events
-                if e.kind == "pain"
-                and isinstance(e.value, int)
-                and float(t[s0]) - EVENT_SLACK_S <= e.t_s <= now
-            ]
-            if ratings:
-                pain_first, pain_now = ratings[0], ratings[-1]
-                target = pain_target(pain_first)
-                met = pain_now <= target
-            c0 = int(np.searchsorted(t, t[s0] - BEND_CONTEXT_S))
-            bends = side_bends(t[c0:], f["yaw_deg"][c0:], on[c0:], FRAME_S)
-            sides = tuple(sorted({b.side for b in bends if b.end > s0 - c0}))
-        missing = None
-        if len(sides) == 1:
-            missing = "right" if sides[0] == "left" else "left"
-        return LiveSnapshot(
+        snap = replace(
+            snap,
             position_mm=float(pos[-1]),
             position_sd_mm=float(sd[-1]),
             level=pmap.level_of(float(pos[-1]))[0],
-            lumbar=lumbar,
-            still_s=still_s,
-            in_spot=still_s is not None and still_s >= MIN_DWELL_S,
-            pain_first=pain_first,
-            pain_now=pain_now,
+            lumbar=STATE_NAMES[int(lumbar_state(pos[-1:], sd[-1:], pmap)[0])],
+        )
+        stay = current_stay(pos, on)
+        if stay < 2:
+            return snap
+        s0 = len(t) - stay
+        since = float(t[s0])
+        ratings = [
+            e.value
+            for e in self._events
+            if e.kind == "pain"
+            and isinstance(e.value, int)
+            and since - EVENT_SLACK_S <= e.t_s <= snap.t_s
+        ]
+        c0 = int(np.searchsorted(t, since - BEND_CONTEXT_S))
+        bends = side_bends(t[c0:], f["yaw_deg"][c0:], on[c0:], FRAME_S)
+        sides = tuple(sorted({b.side for b in bends if b.end > s0 - c0}))
+        first = ratings[0] if ratings and isinstance(ratings[0], int) else None
+        last = ratings[-1] if ratings and isinstance(ratings[-1], int) else None
+        target = None if first is None else pain_target(first)
+        other = {"left": "right", "right": "left"}
+        return replace(
+            snap,
+            still_s=snap.t_s - since,
+            in_spot=snap.t_s - since >= MIN_DWELL_S,
+            pain_first=first,
+            pain_now=last,
             pain_target=target,
-            pain_target_met=met,
+            pain_target_met=None if target is None or last is None else last <= target,
             sides_done=sides,
-            side_missing=missing,
-            **base,  # type: ignore[arg-type]
+            side_missing=other[sides[0]] if len(sides) == 1 else None,
         )
 
     def _history_advice(self) -> Advice:
@@ -410,34 +395,4 @@ def _trailing_mean(x: FloatArray, k: int) -> FloatArray:
     count = cn[idx] - cn[lo]
     return np.asarray(
         np.divide(cs[idx] - cs[lo], count, out=np.full(len(x), np.nan), where=count > 0)
-    )
-
-
-def _empty_snapshot(
-    plan: DailyPlan, advice: Advice, stop: SymptomStop | None, warnings: tuple[str, ...]
-) -> LiveSnapshot:
-    return LiveSnapshot(
-        t_s=0.0,
-        on_ball=False,
-        load_n=None,
-        load_sd_n=None,
-        position_mm=None,
-        position_sd_mm=None,
-        level=None,
-        lumbar="ok",
-        still_s=None,
-        in_spot=False,
-        pain_first=None,
-        pain_now=None,
-        pain_target=None,
-        pain_target_met=None,
-        sides_done=(),
-        side_missing=None,
-        unstable=False,
-        alarms=(),
-        symptom_stop=stop,
-        on_ball_s=0.0,
-        plan=plan,
-        advice=advice,
-        warnings=warnings,
     )

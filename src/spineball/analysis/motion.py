@@ -75,11 +75,15 @@ def side_bends(
     offset = yaw - neutral_yaw(t, yaw_deg, on_ball)
     bridge = round(BEND_BRIDGE_S / frame_s)
     bends: list[Bend] = []
-    for side, mask in (("right", offset > BEND_DEG), ("left", offset < -BEND_DEG)):
+    sides: tuple[tuple[Literal["left", "right"], BoolArray], ...] = (
+        ("right", offset > BEND_DEG),
+        ("left", offset < -BEND_DEG),
+    )
+    for side, mask in sides:
         held = fill_short_gaps(mask & on_ball, bridge)
         for s, e in zip(*runs(held), strict=True):
             if t[e - 1] - t[s] + frame_s > BEND_MIN_S:
-                bends.append(Bend(float(t[s]), float(t[e - 1]), side, int(s), int(e)))  # type: ignore[arg-type]
+                bends.append(Bend(float(t[s]), float(t[e - 1]), side, int(s), int(e)))
     return sorted(bends, key=lambda b: b.start_s)
 
 

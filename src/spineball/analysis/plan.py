@@ -35,11 +35,11 @@ class DailyPlan:
     def remaining_s(self) -> float:
         return max(self.target_s - self.done_s, 0.0)
 
-    def to_json(self) -> dict[str, float | int]:
+    def to_json(self) -> dict[str, object]:
         return {
             "session_number": self.session_number,
             "target_s": self.target_s,
-            "range_s": [self.low_s, self.high_s],  # type: ignore[dict-item]
+            "range_s": [self.low_s, self.high_s],
             "done_s": round(self.done_s, 1),
             "progress": round(self.progress, 3),
         }
