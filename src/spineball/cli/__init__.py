@@ -18,6 +18,7 @@ from spineball import __version__
 COMMANDS: Final[dict[str, str]] = {
     "decode": "spineball.cli.decode:decode",
     "monitor": "spineball.cli.monitor:monitor",
+    "analyze": "spineball.cli.analyze:analyze",
     "simulate": "spineball.cli.simulate:simulate",
     "sessions": "spineball.cli.sessions:sessions",
 }
