@@ -13,6 +13,7 @@
 #include "esp_log.h"
 #include "i2c_bus.h"
 #include "nimble/nimble_port.h"
+#include "nvs.h"
 #include "power.h"
 #include "sampler.h"
 #include "spineball/sb_cal.h"

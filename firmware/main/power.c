@@ -3,6 +3,7 @@
 #include "ble_server.h"
 #include "board_pins.h"
 #include "driver/gpio.h"
+#include "esp_idf_version.h"
 #include "esp_log.h"
 #include "esp_pm.h"
 #include "esp_sleep.h"
@@ -52,7 +53,9 @@ void power_deep_sleep(bool wake_on_motion)
             ESP_LOGW(TAG, "no wake-on-motion (%s): button only", esp_err_to_name(err));
         }
     }
-#if SOC_GPIO_SUPPORT_DEEPSLEEP_WAKEUP
+#if SOC_GPIO_SUPPORT_DEEPSLEEP_WAKEUP && ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(6, 0, 0)
+    err = esp_sleep_enable_gpio_wakeup_on_hp_periph_powerdown(mask, ESP_GPIO_WAKEUP_GPIO_LOW);
+#elif SOC_GPIO_SUPPORT_DEEPSLEEP_WAKEUP
     err = esp_deep_sleep_enable_gpio_wakeup(mask, ESP_GPIO_WAKEUP_GPIO_LOW);
 #else
     err = esp_sleep_enable_ext1_wakeup_io(mask, ESP_EXT1_WAKEUP_ANY_LOW);
@@ -67,6 +70,14 @@ void power_deep_sleep(bool wake_on_motion)
 
 const char *power_wake_reason(void)
 {
+#if ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(6, 0, 0)
+    uint32_t causes = esp_sleep_get_wakeup_causes();
+    if ((causes & ((1u << ESP_SLEEP_WAKEUP_GPIO) | (1u << ESP_SLEEP_WAKEUP_EXT1))) != 0u) {
+        return "button or motion";
+    }
+    return causes == 0u || causes == (1u << ESP_SLEEP_WAKEUP_UNDEFINED) ? "power-on or reset"
+                                                                        : "other";
+#else
     switch (esp_sleep_get_wakeup_cause()) {
     case ESP_SLEEP_WAKEUP_UNDEFINED:
         return "power-on or reset";
@@ -76,4 +87,5 @@ const char *power_wake_reason(void)
     default:
         return "other";
     }
+#endif
 }
