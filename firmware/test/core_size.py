@@ -29,7 +29,7 @@ def main() -> None:
     for line in lines:
         if line.startswith("Discarded input sections"):
             in_discarded = True
-        elif line.startswith("Memory Configuration") or line.startswith("Linker script"):
+        elif line.startswith(("Memory Configuration", "Linker script")):
             in_discarded = False
         if in_discarded:
             continue
@@ -50,8 +50,10 @@ def main() -> None:
             flash += size
         elif section.startswith(RAM):
             ram += size
-    print(f"core on RV32IMC (-Os, gc-sections): {flash} bytes flash (code + constants), "
-          f"{ram} bytes of static RAM (all state lives in the caller's sb_device)")
+    print(
+        f"core on RV32IMC (-Os, gc-sections): {flash} bytes flash (code + constants), "
+        f"{ram} bytes of static RAM (all state lives in the caller's sb_device)"
+    )
 
 
 if __name__ == "__main__":

@@ -93,7 +93,13 @@ typedef struct {{
     size_t n_samples;
 }} sb_vec_frame;
 
-typedef struct {{ const char *name; const uint8_t *bytes; size_t len; const char *error; double result; }} sb_vec_bad;
+typedef struct {{
+    const char *name;
+    const uint8_t *bytes;
+    size_t len;
+    const char *error;
+    double result;
+}} sb_vec_bad;
 
 typedef struct {{
     const char *name;
@@ -148,8 +154,12 @@ def generate(vectors: dict[str, Any], source: str) -> str:
         )
     w.emit("static const sb_vec_frame SB_VEC_FRAMES[] = {\n    " + ",\n    ".join(frames) + "\n};")
 
-    for section in ("malformed_frames", "malformed_commands", "malformed_responses",
-                    "malformed_statuses"):
+    for section in (
+        "malformed_frames",
+        "malformed_commands",
+        "malformed_responses",
+        "malformed_statuses",
+    ):
         rows = []
         for v in vectors[section]:
             blob, size = w.blob(v["hex"])
@@ -157,8 +167,11 @@ def generate(vectors: dict[str, Any], source: str) -> str:
                 f"{{{c_string(v['name'])}, {blob}, {size}, {c_string(v['error'])}, "
                 f"{c_double(v.get('result'))}}}"
             )
-        w.emit(f"static const sb_vec_bad SB_VEC_{section.upper()}[] = {{\n    "
-               + ",\n    ".join(rows) + "\n};")
+        w.emit(
+            f"static const sb_vec_bad SB_VEC_{section.upper()}[] = {{\n    "
+            + ",\n    ".join(rows)
+            + "\n};"
+        )
 
     for section, key in (("commands", "params"), ("responses", "payload"), ("statuses", "fields")):
         rows = []
@@ -170,8 +183,11 @@ def generate(vectors: dict[str, Any], source: str) -> str:
                 f"{c_double(v.get('seq'))}, {c_double(v.get('result'))}, {table}, {n}, "
                 f"{0 if v[key] is None else 1}}}"
             )
-        w.emit(f"static const sb_vec_message SB_VEC_{section.upper()}[] = {{\n    "
-               + ",\n    ".join(rows) + "\n};")
+        w.emit(
+            f"static const sb_vec_message SB_VEC_{section.upper()}[] = {{\n    "
+            + ",\n    ".join(rows)
+            + "\n};"
+        )
 
     rows = []
     for v in vectors["advertising"]:
