@@ -9,6 +9,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 PURE = (
     "spineball.protocol",
+    "spineball.stream",
     "spineball.analysis",
     "spineball.store",
     "spineball.samples",

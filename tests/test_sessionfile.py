@@ -194,3 +194,11 @@ def test_write_replaces_atomically(tmp_path: Path) -> None:
     write_session(path, META, make_samples(20))
     assert len(read_session(path).samples) == 20
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.csv", "s.json"]
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    path = write_session(tmp_path / "s.csv", META, make_samples(10))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert (tmp_path / "s.json").stat().st_mode & 0o777 == 0o666 & ~umask

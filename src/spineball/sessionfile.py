@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from spineball.anatomy import LEVELS
+from spineball.csvfast import format_columns
 from spineball.samples import SESSION_COLUMNS, SESSION_DTYPE, Samples
 
 FORMAT_NAME: Final = "spineball-session"
@@ -32,16 +33,16 @@ SYMPTOMS: Final = ("burning", "tingling", "electric")
 EventKind: TypeAlias = Literal["landmark", "pain", "sore", "symptom", "note"]
 EVENT_KINDS: Final[tuple[str, ...]] = get_args(EventKind)
 
-# Column text formats: pressure has 1/16 Pa resolution (4 decimals are exact),
+# Decimals per column: pressure has 1/16 Pa resolution (4 decimals are exact),
 # temperature 0.01 °C, quaternion components ≈ 2·10⁻⁵ (8 decimals keep them).
-CSV_FORMATS: Final = {
-    "t_s": "%.6f",
-    "pressure_pa": "%.4f",
-    "temperature_c": "%.2f",
-    "qw": "%.8f",
-    "qx": "%.8f",
-    "qy": "%.8f",
-    "qz": "%.8f",
+CSV_DECIMALS: Final = {
+    "t_s": 6,
+    "pressure_pa": 4,
+    "temperature_c": 2,
+    "qw": 8,
+    "qx": 8,
+    "qy": 8,
+    "qz": 8,
 }
 
 
@@ -262,39 +263,50 @@ def read_session_csv(
     if missing:
         raise SessionFileError(f"{path}: not a session CSV, missing column(s) {', '.join(missing)}")
     body = text[header_end + 1 :] if header_end >= 0 else ""
-    rows = [line for line in body.splitlines() if line.strip()]
-    width = len(header)
-    numeric_idx = [header.index(c) for c in SESSION_COLUMNS]
-    if not rows:
+    if not body.strip():
         return np.zeros(0, dtype=SESSION_DTYPE), {}
-    try:
-        table = np.loadtxt(
-            io.StringIO("\n".join(rows)),
+    numeric_idx = [header.index(c) for c in SESSION_COLUMNS]
+    extra_idx = [i for i, name in enumerate(header) if name not in SESSION_COLUMNS]
+
+    def load(usecols: list[int], dtype: type) -> npt.NDArray[Any]:
+        # One tokeniser pass per call; fields beyond `usecols` are only split, not converted.
+        return np.loadtxt(
+            io.StringIO(body),
             delimiter=",",
-            dtype=str if width > len(SESSION_COLUMNS) else np.float64,
+            usecols=usecols,
+            dtype=dtype,
             ndmin=2,
             comments=None,
+            quotechar='"',
         )
+
+    try:
+        table = load(numeric_idx, np.float64)
+        texts = load(extra_idx, str) if extra_idx else None
     except ValueError as err:
         raise SessionFileError(f"{path}: garbled row ({err})") from None
-    if table.shape[1] != width:
-        raise SessionFileError(f"{path}: rows have {table.shape[1]} fields, header has {width}")
+    _check_row_widths(path, body, len(header))
     samples = np.zeros(len(table), dtype=SESSION_DTYPE)
-    try:
-        for name, idx in zip(SESSION_COLUMNS, numeric_idx, strict=True):
-            samples[name] = table[:, idx].astype(np.float64)
-    except ValueError as err:
-        raise SessionFileError(f"{path}: garbled number ({err})") from None
+    for k, name in enumerate(SESSION_COLUMNS):
+        samples[name] = table[:, k]
     extra: dict[str, npt.NDArray[Any]] = {}
-    for idx, name in enumerate(header):
-        if name not in SESSION_COLUMNS:
-            column = table[:, idx]
-            try:
-                extra[name] = column.astype(np.float64)
-            except ValueError:
-                extra[name] = column.astype(str)
+    for k, idx in enumerate(extra_idx):
+        assert texts is not None
+        column = texts[:, k]
+        try:
+            extra[header[idx]] = column.astype(np.float64)
+        except ValueError:
+            extra[header[idx]] = column
     _check_samples(path, samples)
     return samples, extra
+
+
+def _check_row_widths(path: Path, body: str, width: int) -> None:
+    """np.loadtxt with usecols ignores surplus fields; a session row must not have them."""
+    first = body[: body.find("\n")] if "\n" in body else body
+    fields = next(csv.reader([first]), [])
+    if len(fields) != width:
+        raise SessionFileError(f"{path}: line 2 has {len(fields)} fields, the header has {width}")
 
 
 def _check_samples(path: Path, samples: Samples) -> None:
@@ -341,11 +353,22 @@ def read_session(path: Path | str) -> SessionData:
 # ---------------------------------------------------------------------------- writing
 
 
+def _default_file_mode() -> int:
+    """The mode open() would give a new file (mkstemp alone would make it 0600)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE: Final = _default_file_mode()
+
+
 def atomic_write(path: Path, chunks: Iterable[bytes]) -> None:
     """Write to a temp file beside ``path``, fsync, then rename over it."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
     try:
+        os.fchmod(fd, _FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             for chunk in chunks:
                 fh.write(chunk)
@@ -357,21 +380,23 @@ def atomic_write(path: Path, chunks: Iterable[bytes]) -> None:
         raise
 
 
-def format_csv_rows(samples: Samples, extra: Mapping[str, npt.NDArray[Any]] | None = None) -> bytes:
-    """CSV text (no header) for samples and extra columns, one row per sample."""
-    columns = [np.char.mod(CSV_FORMATS[c], samples[c]) for c in SESSION_COLUMNS]
-    for values in (extra or {}).values():
+def format_csv_rows(
+    samples: Samples,
+    extra: Mapping[str, npt.NDArray[Any]] | None = None,
+    extra_decimals: Mapping[str, int] | None = None,
+) -> bytes:
+    """CSV text (no header) for samples and extra columns, one row per sample.
+
+    Float extra columns get ``extra_decimals[name]`` decimals (default 4);
+    other extra columns are written as text.
+    """
+    columns: list[npt.NDArray[Any]] = [samples[c] for c in SESSION_COLUMNS]
+    decimals: list[int | None] = list(CSV_DECIMALS.values())
+    for name, values in (extra or {}).items():
         arr = np.asarray(values)
-        if arr.dtype.kind == "f":
-            columns.append(np.char.mod("%.6g", arr))
-        else:
-            columns.append(arr.astype(str))
-    if len(samples) == 0:
-        return b""
-    joined = columns[0]
-    for column in columns[1:]:
-        joined = np.char.add(np.char.add(joined, ","), column)
-    return ("\n".join(joined.tolist()) + "\n").encode("utf-8")
+        columns.append(arr)
+        decimals.append((extra_decimals or {}).get(name, 4) if arr.dtype.kind in "fiu" else None)
+    return format_columns(columns, decimals)
 
 
 def write_session(

@@ -17,6 +17,9 @@ from spineball import __version__
 #: command name → "module:attribute" of its click command, in help order.
 COMMANDS: Final[dict[str, str]] = {
     "decode": "spineball.cli.decode:decode",
+    "monitor": "spineball.cli.monitor:monitor",
+    "simulate": "spineball.cli.simulate:simulate",
+    "sessions": "spineball.cli.sessions:sessions",
 }
 
 
