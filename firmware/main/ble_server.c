@@ -598,6 +598,11 @@ static void on_subscribe(const struct ble_gap_event *event)
         s_link.sub_control = on;
     } else if (attr == s_status_handle) {
         s_link.sub_status = on;
+        if (on) {
+            sb_device *d = app_lock();
+            d->status_sent = false; /* a new subscriber gets a Status at once */
+            app_unlock();
+        }
     } else if (attr == s_battery_handle) {
         s_link.sub_battery = on;
     } else if (attr == s_pressure_handle) {
