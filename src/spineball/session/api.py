@@ -8,8 +8,9 @@ socket. Everything here is a frozen dataclass made of JSON-friendly fields, so
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import Literal, Protocol, TypeAlias
 
 from spineball.analysis.advice import InflationGuide
 from spineball.analysis.live import LiveSnapshot
@@ -159,3 +160,31 @@ USER_INPUTS: tuple[type[UserInput], ...] = (
     StopInflation,
     SetCues,
 )
+
+
+class SessionClient(Protocol):
+    """How a dashboard talks to a recorder (in-process, over the local socket, or a replay)."""
+
+    def updates(self) -> AsyncIterator[SessionUpdate]:
+        """Updates as they come; ends when the recorder ends or the connection drops."""
+        ...
+
+    async def send(self, message: UserInput) -> None:
+        """Deliver one user input; raises ConnectionError if the recorder is gone."""
+        ...
+
+    async def close(self) -> None:
+        """Detach (the recording goes on)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class BallInfo:
+    """A ball seen while scanning (the Pair screen and ``spineball scan``)."""
+
+    address: str
+    name: str | None
+    rssi_dbm: int | None
+    battery_pct: int | None = None
+    paired: bool = False  # this computer holds a bond with it
+    pairing_open: bool = False  # the ball accepts pairing now
