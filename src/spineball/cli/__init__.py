@@ -17,6 +17,7 @@ from spineball import __version__
 #: command name → "module:attribute" of its click command, in help order.
 COMMANDS: Final[dict[str, str]] = {
     "decode": "spineball.cli.decode:decode",
+    "virtual": "spineball.cli.virtual:virtual",
 }
 
 
