@@ -20,7 +20,9 @@ from spineball.protocol import (
     SAMPLES_UUID,
     SERVICE_UUID,
     Command,
+    ProtocolError,
     Response,
+    Result,
     decode_header,
     decode_raw_frames,
     decode_response,
@@ -61,7 +63,10 @@ class BallSession:
         self.frame_event.set()
 
     def _on_control(self, _char: BleakGATTCharacteristic, data: bytearray) -> None:
-        response = decode_response(data)
+        try:
+            response = decode_response(data)
+        except ProtocolError:  # the answer to an opcode the codec does not know
+            response = Response(data[0] & 0x7F, data[1], Result(data[2]))  # type: ignore[arg-type]
         self.responses.append(response)
         waiter = self._waiters.pop(response.seq, None)
         if waiter is not None and not waiter.done():

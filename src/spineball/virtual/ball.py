@@ -138,6 +138,7 @@ class VirtualBall:
         self._last_battery_pct = self.battery.percent
         self._injected_errors = ErrorFlags(0)
         self._stopping = False
+        self._advertising_plan: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -329,25 +330,22 @@ class VirtualBall:
         assert self.device is not None
         await self.device.start_advertising(auto_restart=False)
 
-    async def _advertise_after_hold(self) -> None:
-        if self.link_faults.holding(self.clock.now()) and self.link_faults.hold_mode == "ignore":
-            await self.clock.sleep_until(self.link_faults.hold_until)
+    def hold_reconnects(self) -> None:
+        """Re-plan advertising after the reconnect fault changed (or on a disconnect)."""
+        if self._advertising_plan is not None:
+            self._advertising_plan.cancel()
+        if not self._stopping and self.connection is None:
+            self._advertising_plan = self._spawn(self._advertise_when_allowed())
+
+    async def _advertise_when_allowed(self) -> None:
+        """Advertise, unless reconnects are being ignored: then stay silent until then."""
+        assert self.device is not None
+        faults = self.link_faults
+        if faults.holding(self.clock.now()) and faults.hold_mode == "ignore":
+            await self.device.stop_advertising()
+            await self.clock.sleep_until(faults.hold_until)
         if not self._stopping and self.connection is None:
             await self._advertise()
-
-    def hold_reconnects(self) -> None:
-        """Apply a new reconnect hold: stop advertising now if reconnects are ignored."""
-        if (
-            self.link_faults.hold_mode == "ignore"
-            and self.device is not None
-            and self.connection is None
-        ):
-            self._spawn(self._restart_advertising_after_hold())
-
-    async def _restart_advertising_after_hold(self) -> None:
-        assert self.device is not None
-        await self.device.stop_advertising()
-        await self._advertise_after_hold()
 
     # ---------------------------------------------------------------- connections
 
@@ -371,8 +369,7 @@ class VirtualBall:
         logger.info("%s: disconnected (reason 0x%02X)", self.name, reason)
         self.connection = None
         self.frames.unsubscribe()
-        if not self._stopping:
-            self._spawn(self._advertise_after_hold())
+        self.hold_reconnects()
 
     def _on_paired(self) -> None:
         self.window.close()  # protocol §2: the window closes when a pairing completes
@@ -476,7 +473,7 @@ class VirtualBall:
     # BallHooks (called by the command interpreter)
 
     def flush_live(self) -> None:
-        self.frames.flush(self.clock.now())
+        self.frames.flush(self.clock.now(), force=True)
 
     def backfill_running(self) -> bool:
         return self.frames.backfill_running()

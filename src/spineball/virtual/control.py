@@ -131,9 +131,10 @@ class CommandInterpreter:
         sampler = self.state.sampler
         if not sampler.streaming:
             return Result.NOT_STREAMING, None
-        sampler.generate_until(self.state.clock.now())
-        self.hooks.flush_live()
-        sampler.set_rate(Rate(command.rate), self.state.clock.now())
+        now = self.state.clock.now()
+        sampler.generate_until(now)
+        self.hooks.flush_live()  # frames never mix rates
+        sampler.set_rate(Rate(command.rate), now)
         return Result.OK, None
 
     async def _tare(self, _command: Tare) -> tuple[Result, TarePayload | None]:

@@ -86,4 +86,5 @@ class FaultInjector:
         self._state.drop_probability = 0.0
         self._state.delay_s = 0.0
         self._state.hold_until = float("-inf")
+        self._ball.hold_reconnects()
         self._ball.set_injected_errors(ErrorFlags(0))

@@ -73,8 +73,12 @@ class FrameSender:
 
     # ---------------------------------------------------------------------- live
 
-    def flush(self, now: float) -> None:
-        """Send every live frame that is due (full, or its oldest sample 50 ms old)."""
+    def flush(self, now: float, *, force: bool = False) -> None:
+        """Send every live frame that is due (full, or its oldest sample 50 ms old).
+
+        ``force`` also sends a partial frame: before a rate change (frames never
+        mix rates), a new run, or the response to STOP.
+        """
         sampler = self._sampler
         if not self.active:
             self._live_start = sampler.next_index
@@ -85,7 +89,7 @@ class FrameSender:
             self._send_live(self._live_start + per_frame)
         if sampler.next_index > self._live_start:
             oldest_t = float(sampler.ring.slice(self._live_start, self._live_start + 1)["t_s"][0])
-            if not sampler.streaming or now - oldest_t >= MAX_BATCH_DELAY_S - 1e-9:
+            if force or now - oldest_t >= MAX_BATCH_DELAY_S - 1e-9:
                 self._send_live(sampler.next_index)
 
     def _send_live(self, end: int) -> None:

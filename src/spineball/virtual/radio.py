@@ -9,6 +9,7 @@ fault injection can move the ball closer or further away.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from typing import Final
 
@@ -67,6 +68,33 @@ class RadioController(Controller):
         self.supported_max_tx_octets = LE_MAX_DATA_LENGTH
         self.supported_max_rx_octets = LE_MAX_DATA_LENGTH
         self.suggested_max_tx_octets = LE_MAX_DATA_LENGTH
+
+    def on_hci_le_create_connection_cancel_command(
+        self, command: hci.HCI_LE_Create_Connection_Cancel_Command
+    ) -> hci.HCI_StatusReturnParameters:
+        """Really cancel a pending connect (Bumble's model ignores the cancel).
+
+        Core spec Vol 4 Part E 7.8.13: Command Complete, then LE Connection
+        Complete with status Unknown Connection Identifier (0x02). Without this
+        a connect timeout on the central never ends while the peer is silent.
+        """
+        pending = self.pending_le_connection
+        if pending is None:
+            return hci.HCI_StatusReturnParameters(hci.HCI_ErrorCode.COMMAND_DISALLOWED_ERROR)
+        self.pending_le_connection = None
+        failed = hci.HCI_LE_Connection_Complete_Event(
+            status=hci.HCI_ErrorCode.UNKNOWN_CONNECTION_IDENTIFIER_ERROR,
+            connection_handle=0,
+            role=hci.Role.CENTRAL,
+            peer_address_type=pending.peer_address.address_type,
+            peer_address=pending.peer_address,
+            connection_interval=0,
+            peripheral_latency=0,
+            supervision_timeout=0,
+            central_clock_accuracy=0,
+        )
+        asyncio.get_running_loop().call_soon(self.send_hci_packet, failed)
+        return hci.HCI_StatusReturnParameters(hci.HCI_ErrorCode.SUCCESS)
 
     def send_hci_packet(self, packet: hci.HCI_Packet) -> None:
         rssi = self.radio.rssi_of
