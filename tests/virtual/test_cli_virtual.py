@@ -44,6 +44,8 @@ def served_ball(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int, li
             str(tmp_path / "ball"),
             "--pairing-window",
             "60",
+            "--rate",
+            "50",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -65,6 +67,7 @@ def test_bumble_gatt_dump_lists_the_balls_services(
     process, port, banner = served_ball
     assert banner[0] == f"virtual ball SB-1101 at {BALL}"
     assert banner[1] == "pairing window: open for 60 s"
+    assert banner[2].startswith("state: sampling at 50 Hz")
     dump = subprocess.run(
         [str(BIN / "bumble-gatt-dump"), f"tcp-client:127.0.0.1:{port}", BALL],
         capture_output=True,

@@ -20,9 +20,10 @@ from spineball.protocol import (
     Status,
     StatusFlags,
     decode_status,
+    encode_command,
     raw_to_decoded,
 )
-from spineball.protocol.uuids import BATTERY_LEVEL_UUID
+from spineball.protocol.uuids import BATTERY_LEVEL_UUID, CONTROL_UUID, PRESSURE_UUID
 from spineball.virtual.world import VirtualWorld
 from tests.virtual.helpers import ball_session, find_ball
 
@@ -114,10 +115,17 @@ async def test_status_is_notified_at_least_every_5_s_and_battery_drains(tmp_path
         ball_session(world.stack) as session,
     ):
         stamps: list[float] = []
+        pressures: list[int] = []
         await session.client.start_notify(
             STATUS_UUID, lambda _c, _d: stamps.append(time.monotonic())
         )
-        await session.command(Start(Rate.HZ_25))
+        await session.client.start_notify(
+            PRESSURE_UUID, lambda _c, data: pressures.append(int.from_bytes(data, "little"))
+        )
+        # Write without response reaches the ball too (the response comes as a notification).
+        await session.client.write_gatt_char(
+            CONTROL_UUID, encode_command(Start(Rate.HZ_25), 77), response=False
+        )
         assert await session.client.read_gatt_char(BATTERY_LEVEL_UUID) == bytearray([51])
         await asyncio.sleep(0.7)  # 35 s simulated
         periods = np.diff(stamps) * 50.0
@@ -125,3 +133,7 @@ async def test_status_is_notified_at_least_every_5_s_and_battery_drains(tmp_path
         assert periods.max() <= 5.0 + 1.5
         # 8.3 %/h streaming: after ~35 s the level has crossed 50.0 → 50 %.
         assert await session.client.read_gatt_char(BATTERY_LEVEL_UUID) == bytearray([50])
+        assert [r.seq for r in session.responses] == [77]
+        # Environmental Sensing is a ≤ 1 Hz summary: about one per simulated second.
+        assert 25 <= len(pressures) <= 37
+        assert set(pressures) == {1_143_000}  # StillBall: 114 300 Pa in 0.1 Pa units
