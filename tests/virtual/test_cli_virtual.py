@@ -133,3 +133,15 @@ def test_cli_errors_are_one_clear_line(
     )
     assert wrong_rate.returncode == 2
     assert "'33' is not one of" in wrong_rate.stderr
+
+
+async def test_world_serves_its_radio_to_a_tcp_client(tmp_path: Path) -> None:
+    from spineball.virtual.world import VirtualWorld
+
+    port = free_port()
+    async with VirtualWorld(state_dir=tmp_path) as world:
+        await world.serve_hci(f"tcp-server:127.0.0.1:{port}")
+        async with BumbleStack(f"tcp-client:127.0.0.1:{port}", bonds_dir=tmp_path / "far") as far:
+            device = await find_ball(far)
+            assert device.address == BALL
+            assert far.address != world.stack.address  # a distinct central identity
