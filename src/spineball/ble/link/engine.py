@@ -257,7 +257,7 @@ class BallLink:
                 log.info("link: %s", err)
             if self.stopping:
                 return
-            self.phase = "reconnecting"
+            self.phase = "reconnecting" if self._started else "scanning"
             await asyncio.sleep(self.backoff.delay(attempt))
             attempt += 1
 
