@@ -21,6 +21,10 @@ COMMANDS: Final[dict[str, str]] = {
     "analyze": "spineball.cli.analyze:analyze",
     "simulate": "spineball.cli.simulate:simulate",
     "sessions": "spineball.cli.sessions:sessions",
+    "import": "spineball.cli.importing:import_logs",
+    "export": "spineball.cli.export:export",
+    "history": "spineball.cli.history:history",
+    "report": "spineball.cli.report:report",
 }
 
 

@@ -68,12 +68,14 @@ class GapSpan:
     start_s: float
     end_s: float
     missing_samples: int
+    cause: str = "lost"  # samples.GapCause: overwritten / unanswered / restart / lost
 
-    def to_json(self) -> dict[str, float | int]:
+    def to_json(self) -> dict[str, float | int | str]:
         return {
             "start_s": self.start_s,
             "end_s": self.end_s,
             "missing_samples": self.missing_samples,
+            "cause": self.cause,
         }
 
 
