@@ -128,7 +128,9 @@ def rolling_axis(q_device: FloatArray, step: int = 10) -> tuple[float, float]:
     q = _valid(np.asarray(q_device, dtype=np.float64))
     if len(q) <= step:
         return 0.0, 0.0
-    increments = rotation_vectors(multiply(q[step:], conjugate(q[:-step])))[:: max(step, 1)]
+    # Every step-th increment only (the same values as computing all, then subsampling).
+    stride = max(step, 1)
+    increments = rotation_vectors(multiply(q[step::stride], conjugate(q[:-step:stride])))
     h = increments[:, :2]
     cov = h.T @ h
     eigvals, eigvecs = np.linalg.eigh(cov)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,7 +51,9 @@ def _progress(total: int, show: bool | None) -> Iterator[ProgressCallback | None
         TextColumn("{task.percentage:>3.0f} %"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    console = Console(stderr=True)
+    # On a terminal the bar goes away when done; elsewhere its final state is printed once.
+    with Progress(*columns, console=console, transient=console.is_terminal) as bar:
         task = bar.add_task("export", total=2 * total)  # read + analyse, then write
         yield lambda rows: bar.advance(task, rows)
 
@@ -242,5 +245,11 @@ def _to_stdout(
             "events and gaps are left out); use -o FILE.csv or --format jsonl to keep them",
             err=True,
         )
-    with _progress(total, progress) as on_rows:
-        export_stream(db, rows[0].id, fmt, stdout, on_rows)
+    try:
+        with _progress(total, progress) as on_rows:
+            export_stream(db, rows[0].id, fmt, stdout, on_rows)
+    except BrokenPipeError:
+        # The reader stopped early (e.g. `| head`): not an error. Point stdout at
+        # devnull so the interpreter's final flush does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

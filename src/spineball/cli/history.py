@@ -130,7 +130,7 @@ def render_history(doc: dict[str, Any]) -> str:
         *level_lines(doc["levels"]),
         "",
     ]
-    lines += ["Daily plan (2–3 min at first, 4–5 min after a few weeks)"]
+    lines += ["Daily plan of the newest session's person (2–3 min at first, 4–5 min later)"]
     lines += [*plan_lines(doc["plan"]), "", doc["note"]]
     return "\n".join(lines)
 

@@ -202,15 +202,21 @@ def write_export(
             target.write(chunk)
         target.flush()
         return []
+    written: list[Path] = []
     try:
         atomic_write(target, body)
-        written = [target]
+        written.append(target)
         if fmt is ExportFormat.CSV:
             side = sidecar_path(target)
             atomic_write(side, [json.dumps(inp.sidecar(), indent=2).encode() + b"\n"])
             written.append(side)
-    except OSError as err:
-        raise ExportError(f"{target}: cannot write ({err.strerror or err})") from None
-    except SessionFileError as err:
-        raise ExportError(str(err)) from None
+    except BaseException as err:
+        for path in written:  # a CSV without its sidecar is not a session file
+            path.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            failed = side if written else target
+            raise ExportError(f"{failed}: cannot write ({err.strerror or err})") from None
+        if isinstance(err, SessionFileError):
+            raise ExportError(str(err)) from None
+        raise
     return written

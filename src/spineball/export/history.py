@@ -27,6 +27,7 @@ class AnalysedSession:
     result: dict[str, Any]  # the contract JSON, with this session's history
     history_ids: tuple[int, ...]
     history_on_ball_s: tuple[float, ...]  # time on the ball in each of those sessions
+    person: tuple[Any, ...] = ()  # ball and person (stored.person_key)
 
     @property
     def id(self) -> int:
@@ -64,6 +65,7 @@ class SessionCache:
             report(current.analysis, analyses),
             tuple(history),
             tuple(a.on_ball_s for a in analyses),
+            self._people.keys.get(session_id, ()),
         )
 
 
@@ -167,7 +169,10 @@ def level_trends(items: Sequence[AnalysedSession]) -> dict[str, list[dict[str, A
 
 
 def plan_progress(items: Sequence[AnalysedSession]) -> dict[str, Any]:
-    """Time on the ball against the daily plan: per week, and the next session's target."""
+    """Time on the ball against the daily plan, per week, and the next session's target:
+    for the newest session's ball and person (a plan is personal)."""
+    if items:
+        items = [i for i in items if i.person == items[-1].person]
     per_week: dict[str, list[AnalysedSession]] = defaultdict(list)
     for item in items:
         per_week[item.week].append(item)
