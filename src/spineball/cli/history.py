@@ -80,11 +80,14 @@ def session_lines(rows: list[dict[str, Any]]) -> list[str]:
     return _table(header, body, {0, 2, 3, 4, 5, 6, 7, 8})
 
 
+def _rating(value: float | None) -> str:
+    """A mean rating to one decimal, without a trailing .0 (6, 4.3)."""
+    return "?" if value is None else f"{value:.1f}".removesuffix(".0")
+
+
 def _cell(c: dict[str, Any]) -> str:
     first, last = c["pain_first"], c["pain_last"]
-    pain = (
-        "no rating" if first is None else f"pain {first:g}→{'?' if last is None else f'{last:g}'}"
-    )
+    pain = "no rating" if first is None else f"pain {_rating(first)}→{_rating(last)}"
     return f"{_mmss(c['dwell_s'])} · {pain} · sore {c['sore_sessions']}/{c['sessions']}"
 
 

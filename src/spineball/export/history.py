@@ -98,7 +98,7 @@ def session_row(item: AnalysedSession) -> dict[str, Any]:
     return {
         "id": s.id,
         "start": s.started.isoformat(timespec="seconds"),
-        "ball": s.ball,
+        "ball": s.summary.device_label or None,
         "source": s.summary.source,
         "duration_s": r["session"]["duration_s"],
         "on_ball_s": r["session"]["on_ball_s"],

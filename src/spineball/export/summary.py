@@ -48,7 +48,10 @@ def session_summary(item: AnalysedSession) -> dict[str, Any]:
     r = item.result
     row = session_row(item)
     return {
-        **{k: row[k] for k in ("id", "start", "ball", "duration_s", "on_ball_s", "gaps_s")},
+        **{
+            k: row[k]
+            for k in ("id", "start", "ball", "source", "duration_s", "on_ball_s", "gaps_s")
+        },
         "inflation_kpa": row["inflation_kpa"],
         "coverage": r["coverage"],
         "spots": [

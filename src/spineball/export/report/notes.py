@@ -46,8 +46,15 @@ def note_lines(data: ReportData) -> list[str]:
     lines.append(f"Thoracic levels covered: {cov['fraction'] * 100:.0f} % ({levels}).")
     session = r["session"]
     orient = stored.data.meta.extra.get("orientation", {})
+    heading_from = {
+        "recorded": "the heading the live analysis used",
+        "landmarks": "its heading from the two landmarks",
+        "largest excursion": "its heading from the largest roll (fewer than two landmarks)",
+        "none": "an uncertain heading (the ball hardly rolled)",
+    }
     frame = (
-        f"; orientation from the ball, heading {orient.get('heading_from')}"
+        f"; the ball's orientation turned into the body frame with "
+        f"{heading_from.get(orient.get('heading_from', 'none'), 'an estimated heading')}"
         if orient.get("aligned")
         else ""
     )

@@ -80,7 +80,8 @@ def key_numbers(data: ReportData) -> str:
     return (
         f"On the ball {mmss(r['session']['on_ball_s'])} of {mmss(r['session']['duration_s'])}"
         f" (today's plan {mmss(plan['target_s'])}, session {plan['session_number']}) · "
-        f"{len(spots)} spots, pain target met at {met} of {len(rated)} rated · "
+        f"{len(spots)} spot{'' if len(spots) == 1 else 's'}, "
+        f"pain target met at {met} of {len(rated)} rated · "
         f"thoracic coverage {r['coverage']['fraction'] * 100:.0f} %\n"
         f"{f'LUMBAR ALERT ×{alerts}' if alerts else 'no lumbar alert'} · "
         f"{'STOPPED: ' + r['symptom_stop']['symptom'] + ' · ' if r['symptom_stop'] else ''}"

@@ -93,11 +93,11 @@ def _position(ax: Axes, data: ReportData) -> None:
     ax.axhspan(amber_edge, lumbar_edge, color=AMBER, alpha=0.18, lw=0)
     ax.axhspan(lumbar_edge, high, color=ALERT_RED, alpha=0.12, lw=0)
     ax.text(
-        0.5,
+        0.99,
         (lumbar_edge + high) / 2,
         "lumbar spine — keep the ball off",
         transform=ax.get_yaxis_transform(),
-        ha="center",
+        ha="right",
         va="center",
         fontsize=8,
         color=ALERT_RED,
@@ -119,6 +119,8 @@ def _position(ax: Axes, data: ReportData) -> None:
     right.tick_params(labelsize=7)
     _shade(ax, data, label_spots=True)
     ax.plot([], [], marker="<", color="#2e7d32", ls="none", label="side bend left / right ▶")
+    if data.current.stored.gaps:
+        ax.fill_between([], [], facecolor="none", edgecolor=GAP_GREY, hatch="///", label="no data")
     ax.legend(loc="lower left", fontsize=7, framealpha=0.85, ncols=3)
 
 
