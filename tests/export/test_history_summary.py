@@ -112,3 +112,14 @@ def test_summary_to_stdout_with_a_person_option(db_path: Path) -> None:
     doc = json.loads(result.stdout)
     assert doc["person"] == "P-17"
     assert [s["id"] for s in doc["sessions"]] == [8]
+
+
+def test_history_without_sessions_says_so(tmp_path: Path) -> None:
+    result = run("history", env={"SPINEBALL_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "no sessions recorded or imported yet" in result.stderr
+    Database.open(tmp_path / "empty.db").close()
+    empty = run("history", "--db", tmp_path / "empty.db")
+    assert empty.exit_code == 0
+    assert "no sessions" in empty.stderr

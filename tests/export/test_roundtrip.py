@@ -186,3 +186,14 @@ def test_analyze_exported_csv_equals_analyze_by_id(
     assert json.loads(_cli("analyze", ball, "--json", "--db", db.path)) == json.loads(
         _cli("analyze", ball_csv, "--json")
     )
+
+
+def test_analyze_an_unknown_session_is_one_clear_line(
+    store: tuple[Database, list[int], int],
+) -> None:
+    db, _, _ = store
+    result = CliRunner().invoke(main, ["analyze", "99", "--db", str(db.path)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"spineball: error: {db.path}: no session 99 (see 'spineball sessions')"
+    ]

@@ -161,7 +161,9 @@ def _summary(
     default=None,
     help="Progress bar on stderr (default: on a terminal, for long exports).",
 )
-@click.option("--person", default=None, help="Alias for the summary (default: [user] alias).")
+@click.option(
+    "--person", default=None, metavar="ALIAS", help="Alias for the summary (default: [user] alias)."
+)
 @db_option
 def export(
     session_ids: tuple[int, ...],

@@ -156,9 +156,15 @@ def history(
     """
     from spineball.export.history import analyse_sessions, level_trends, plan_progress, session_row
     from spineball.export.summary import DISCLAIMER
-    from spineball.store import StoreError
+    from spineball.store import StoreError, default_path
 
+    if db_path is None and not default_path().exists():
+        click.echo("no sessions recorded or imported yet", err=True)
+        return
     with open_db(db_path) as db:
+        if not db.sessions():
+            click.echo(f"no sessions recorded or imported yet in {db.path}", err=True)
+            return
         rows = [r for r in select(db, (), date_from, date_to, last) if r.samples > 0]
         if not rows:
             fail("the chosen sessions have no samples")

@@ -24,7 +24,12 @@ from spineball.cli.store_option import db_option, open_db
     "image); repeat for several. Default: START-BALL.report.html here.",
 )
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
-@click.option("--person", default=None, help="Alias shown on the report (default: [user] alias).")
+@click.option(
+    "--person",
+    default=None,
+    metavar="ALIAS",
+    help="Alias shown on the report (default: [user] alias).",
+)
 @db_option
 def report(
     session_id: int,

@@ -77,17 +77,19 @@ def recorded_heading(extra: Mapping[str, Any]) -> Heading | None:
     return Heading(math.radians(angle), float(rolling), sign_from)
 
 
-def contract_precision(samples: Samples) -> Samples:
-    """Each column rounded to the session CSV's decimals (what a CSV round trip gives).
+def to_contract_precision(samples: Samples) -> Samples:
+    """Round each column, in place, to the session CSV's decimals (what a CSV round trip gives).
 
     ``rint(x·10ᵈ)/10ᵈ`` is the double nearest the decimal the CSV writer prints,
     the same double a CSV reader parses: exports read back bit-identically.
     """
-    out = samples.copy()
     for name, decimals in CSV_DECIMALS.items():
         scale = 10.0**decimals
-        out[name] = np.rint(samples[name] * scale) / scale
-    return out
+        column = samples[name]
+        np.multiply(column, scale, out=column)
+        np.rint(column, out=column)
+        np.divide(column, scale, out=column)
+    return samples
 
 
 def _landmarks(data: SessionData) -> list[tuple[float, str]]:
@@ -234,9 +236,8 @@ def load_session(db: Database, session_id: int) -> StoredSession:
             heading = estimate_heading(q, samples["t_s"], _landmarks(data))
             heading_from = heading.sign_from
         body = align_to_body(q, heading=heading)
-        samples = samples.copy()
         for k, name in enumerate(("qw", "qx", "qy", "qz")):
-            samples[name] = body[:, k]
+            samples[name] = body[:, k]  # the array is this call's own (read from the store)
     extra = dict(data.meta.extra)
     extra.pop(HEADING_KEY, None)
     extra.update(
@@ -245,7 +246,7 @@ def load_session(db: Database, session_id: int) -> StoredSession:
         **{ORIENTATION_KEY: _orientation_json(summary.source, heading, heading_from)},
     )
     meta = replace(data.meta, extra=extra)
-    body_data = SessionData(meta, contract_precision(samples))
+    body_data = SessionData(meta, to_contract_precision(samples))
     return StoredSession(summary, body_data, gaps, heading, heading_from)
 
 

@@ -169,7 +169,7 @@ td, th {{ border: 1px solid #ccc; padding: .2rem .5rem; text-align: left; }}
 img {{ width: 100%; border: 1px solid #eee; }}
 </style></head><body>
 <h1>{esc(title_line(data))}</h1>
-<p>{esc(key_numbers(data))}</p>
+<p>{esc(key_numbers(data)).replace(chr(10), "<br>")}</p>
 <p class="safety">{esc(DISCLAIMER)}</p>
 <ul>{"".join(f"<li>{esc(n)}</li>" for n in notes)}</ul>
 <h2>Spots</h2>

@@ -214,5 +214,5 @@ def draw_timeline(fig: Figure | SubFigure, data: ReportData, box: Box) -> None:
         ax.grid(axis="x", color="#dddddd", lw=0.5)
         ax.tick_params(labelsize=7)
     t = data.current.analysis.frames["t_s"]
-    if len(t):
+    if len(t) > 1:
         axes[2].set_xlim(float(t[0]), float(t[-1]))
