@@ -156,3 +156,16 @@ def test_delete_session_refuses_read_only(tmp_path: Path) -> None:
         )
     with Database.open(db_path, readonly=True) as ro, pytest.raises(StoreError, match="read-only"):
         ro.delete_session(sid)
+
+
+def test_spreadsheet_csv_with_bom_and_crlf(files: list[Path], tmp_path: Path) -> None:
+    """What a spreadsheet saves as "CSV UTF-8": a byte-order mark and CRLF line ends."""
+    sheet = tmp_path / "sheet.csv"
+    text = files[0].read_text(encoding="utf-8")
+    sheet.write_bytes(("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8"))
+    sheet.with_suffix(".json").write_text(files[0].with_suffix(".json").read_text())
+    result = run("import", sheet, "--db", tmp_path / "s.db")
+    assert result.exit_code == 0, result.output
+    with Database.open(tmp_path / "s.db") as db:
+        got = db.read_samples(1)
+    assert np.array_equal(got["pressure_pa"], week().sessions[0].samples["pressure_pa"])
