@@ -45,8 +45,10 @@ class BuzzOutput:
         self,
         sender: BuzzSender | None = None,
         on_problem: Callable[[str], None] | None = None,
+        timeout_s: float = BUZZ_TIMEOUT_S,
     ) -> None:
         self._sender = sender
+        self.timeout_s = timeout_s
         self._on_problem = on_problem or (lambda _message: None)
         self._in_flight: Cue | None = None
         self._pending: Cue | None = None
@@ -91,13 +93,13 @@ class BuzzOutput:
         assert buzz is not None
         try:
             if sender is not None:
-                await asyncio.wait_for(sender(buzz), BUZZ_TIMEOUT_S)
+                await asyncio.wait_for(sender(buzz), self.timeout_s)
                 self.sent.append(buzz)
         except BuzzUnsupportedError as err:
             self.unsupported = True
             self._on_problem(f"buzz: {err or 'the ball has no buzz motor'}")
         except TimeoutError:
-            self._on_problem(f"buzz: no answer from the ball within {BUZZ_TIMEOUT_S:.0f} s")
+            self._on_problem(f"buzz: no answer from the ball within {self.timeout_s:g} s")
         except Exception as err:  # the link's errors are many and not ours to type
             self._on_problem(f"buzz: {type(err).__name__}: {err}")
         finally:

@@ -101,16 +101,20 @@ class CueSettings:
         return self.enabled and not self.muted and output in self.outputs
 
 
-_TYPES: Final[dict[str, tuple[type, ...]]] = {
-    "enabled": (bool,),
-    "muted": (bool,),
-    "volume": (int, float),
-    "voice": (str,),
-    "rate": (int,),
-    "language": (str,),
-    "speech_engine": (str,),
-    "player": (str,),
-    "log_size": (int,),
+_BOOL: Final = ((bool,), "true or false")
+_NUMBER: Final = ((int, float), "a number")
+_WHOLE: Final = ((int,), "a whole number")
+_TEXT: Final = ((str,), "a string")
+_TYPES: Final[dict[str, tuple[tuple[type, ...], str]]] = {
+    "enabled": _BOOL,
+    "muted": _BOOL,
+    "volume": _NUMBER,
+    "voice": _TEXT,
+    "rate": _WHOLE,
+    "language": _TEXT,
+    "speech_engine": _TEXT,
+    "player": _TEXT,
+    "log_size": _WHOLE,
 }
 _KNOWN: Final = frozenset(f.name for f in fields(CueSettings))
 
@@ -121,14 +125,13 @@ def cue_settings_from(table: Mapping[str, Any]) -> CueSettings:
     if unknown:
         raise ConfigError(f"[cues]: unknown setting {unknown[0]!r}")
     values: dict[str, Any] = {}
-    for key, types in _TYPES.items():
+    for key, (types, kind) in _TYPES.items():
         if key not in table:
             continue
         value = table[key]
         # bool is an int in Python: refuse true/false where a number is meant, and vice versa.
         if isinstance(value, bool) != (bool in types) or not isinstance(value, types):
-            kind = " or ".join(t.__name__.replace("str", "string") for t in types)
-            raise ConfigError(f"[cues] {key} must be a {kind}, not {value!r}")
+            raise ConfigError(f"[cues] {key} must be {kind}, not {value!r}")
         values[key] = float(value) if isinstance(value, int | float) and key == "volume" else value
     if "outputs" in table:
         outputs = table["outputs"]

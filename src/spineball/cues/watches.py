@@ -243,34 +243,33 @@ class PlanWatch:
 class StabilityWatch:
     def __init__(self) -> None:
         self.t = -1e9
-        self.unstable_since: float | None = None
+        self.run_since: float | None = None  # the current unbroken unstable run
         self.stable_since: float | None = None
         self.episode = 0
-        self.now_unstable = False
+        self.in_episode = False
 
     def observe(self, snap: LiveSnapshot) -> None:
         self.t = snap.t_s
-        self.now_unstable = snap.unstable
         if snap.unstable:
             self.stable_since = None
-            if self.unstable_since is None:
-                self.unstable_since = snap.t_s
+            if self.run_since is None:
+                self.run_since = snap.t_s
+            if not self.in_episode:
+                self.in_episode = True
                 self.episode += 1
-        else:
-            if self.stable_since is None:
-                self.stable_since = snap.t_s
-            if self.unstable_since is not None and snap.t_s - self.stable_since >= STABLE_REARM_S:
-                self.unstable_since = None
+            return
+        self.run_since = None
+        if self.stable_since is None:
+            self.stable_since = snap.t_s
+        if snap.t_s - self.stable_since >= STABLE_REARM_S:
+            self.in_episode = False
 
     def due(self, now: float) -> list[Due]:
-        if (
-            self.unstable_since is None
-            or not self.now_unstable
-            or now - self.t > STALE_S
-            or self.t - self.unstable_since < UNSTABLE_HOLD_S
-        ):
+        if self.run_since is None or now - self.t > STALE_S:
             return []
-        return [Due(CueKind.UNSTABLE, ("unstable", self.episode), self.t)]
+        if self.t - self.run_since < UNSTABLE_HOLD_S:
+            return []
+        return [Due(CueKind.UNSTABLE, ("unstable", self.episode), self.run_since + UNSTABLE_HOLD_S)]
 
 
 class LinkWatch:
