@@ -108,7 +108,7 @@ async def test_an_urgent_cue_interrupts_a_routine_utterance(tmp_path: Path) -> N
 
 
 async def test_routine_cues_play_one_after_another_and_failures_are_reported(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     player, _, log = device(tmp_path)
     problems: list[str] = []
@@ -119,7 +119,9 @@ async def test_routine_cues_play_one_after_another_and_failures_are_reported(
     await wait_for(lambda: lines(log).count("done tone") == 2)
     assert channel.started == [a, b]
     await channel.aclose()
-    # sox's real player on a machine without a sound card: reported once, in one line.
+    # sox's real player on a sound device that exists nowhere: reported in one line.
+    monkeypatch.setenv("AUDIODRIVER", "alsa")
+    monkeypatch.setenv("AUDIODEV", "spineball-no-such-device")
     sox = Player("play", shutil.which("play") or "play")
     failing = SoundChannel(CueSettings, sox, None, lambda n: None, problems.append)
     failing.offer(cue(CueKind.NEW_SPOT), ("tones",))

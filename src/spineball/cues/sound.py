@@ -144,6 +144,12 @@ class SoundChannel:
             detail = lines[-1] if lines else f"exit status {proc.returncode}"
             self._on_problem(f"{name}: {detail}")
 
+    async def drain(self) -> None:
+        """Wait until nothing is playing or waiting (e.g. before a command-line exit)."""
+        while self._task is not None and not self._task.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(self._task)
+
     async def aclose(self) -> None:
         task = self._task
         self.arbiter.pending = None
