@@ -22,6 +22,7 @@ COMMANDS: Final[dict[str, str]] = {
     "simulate": "spineball.cli.simulate:simulate",
     "sessions": "spineball.cli.sessions:sessions",
     "cues": "spineball.cli.cues:cues",
+    "virtual": "spineball.cli.virtual:virtual",
 }
 
 
