@@ -56,6 +56,7 @@ class CueService:
         cache_dir: Path | None = None,
     ) -> None:
         settings = settings or CueSettings()
+        detect_speech, detect_player = speech == "auto", player == "auto"
         if speech == "auto":
             speech = find_speech_engine(settings.speech_engine)
         if player == "auto":
@@ -63,10 +64,12 @@ class CueService:
         self.board = CueBoard(
             settings, speech.name if speech else None, player.name if player else None
         )
-        if speech is None and "speech" in settings.outputs:
+        # Only what was looked for and not found is a problem; None passed in is a choice.
+        if detect_speech and speech is None and "speech" in settings.outputs:
             self.board.problem(speech_missing_message(settings.speech_engine))
-        if player is None and "tones" in settings.outputs and settings.player != "bell":
-            self.board.problem(NO_PLAYER_HINT)
+        if detect_player and player is None and "tones" in settings.outputs:
+            if settings.player != "bell":
+                self.board.problem(NO_PLAYER_HINT)
         self.engine = CueEngine(settings)
         self.board.subscribe(self._settings_changed)
         self.sound = SoundChannel(
