@@ -131,6 +131,19 @@ async def test_routine_cues_play_one_after_another_and_failures_are_reported(
     await failing.aclose()
 
 
+async def test_volume_zero_silences_routine_cues_but_not_safety_cues(tmp_path: Path) -> None:
+    player, _, log = device(tmp_path)
+    silent = CueSettings(volume=0.0)
+    channel = SoundChannel(lambda: silent, player, None, lambda n: None, lambda m: None)
+    channel.offer(cue(CueKind.NEW_SPOT), ("tones",))
+    await channel.drain()
+    assert lines(log) == []
+    channel.offer(cue(CueKind.LUMBAR_AMBER), ("tones",))
+    await channel.drain()
+    assert lines(log) == ["start tone", "done tone"]
+    await channel.aclose()
+
+
 async def test_without_a_player_tones_ring_the_bell() -> None:
     rings: list[int] = []
     channel = SoundChannel(CueSettings, None, None, rings.append, lambda m: None)

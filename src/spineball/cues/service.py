@@ -67,9 +67,9 @@ class CueService:
         # Only what was looked for and not found is a problem; None passed in is a choice.
         if detect_speech and speech is None and "speech" in settings.outputs:
             self.board.problem(speech_missing_message(settings.speech_engine))
-        if detect_player and player is None and "tones" in settings.outputs:
-            if settings.player != "bell":
-                self.board.problem(NO_PLAYER_HINT)
+        wanted_player = "tones" in settings.outputs and settings.player != "bell"
+        if detect_player and player is None and wanted_player:
+            self.board.problem(NO_PLAYER_HINT)
         self.engine = CueEngine(settings)
         self.board.subscribe(self._settings_changed)
         self.sound = SoundChannel(

@@ -6,7 +6,7 @@
     enabled = true                          # routine cues on/off (safety cues stay on)
     muted = false                           # silence every sound (buzz and screen stay)
     outputs = ["tones", "speech", "buzz"]   # any of: tones, bell, speech, buzz
-    volume = 0.8                            # 0–1
+    volume = 0.8                            # 0–1 (safety cues play at 0.5 at least)
     voice = ""                              # the speech engine's voice name; "" = default
     rate = 175                              # speaking rate, words per minute (80–400)
     language = "en"                         # voice language when no voice is named

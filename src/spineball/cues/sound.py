@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import sys
 import tempfile
@@ -26,6 +27,8 @@ from spineball.cues.tones import write_tone
 TERMINATE_WAIT_S: Final = 1.0
 PROCESS_LIMIT_S: Final = 30.0  # no prompt is this long; a hung player must not hold the channel
 BELLS: Final = {"urgent": 3, "normal": 2, "info": 1}
+# Volume 0 must not silence the lumbar guard or the symptom stop: only "muted" does (docs/cues.md).
+SAFETY_MIN_VOLUME: Final = 0.5
 
 
 class TerminalBell:
@@ -98,6 +101,8 @@ class SoundChannel:
 
     async def _perform(self, cue: Cue, outputs: tuple[str, ...]) -> None:
         settings = self._settings()
+        if cue.safety and settings.volume < SAFETY_MIN_VOLUME:
+            settings = dataclasses.replace(settings, volume=SAFETY_MIN_VOLUME)
         if "bell" in outputs or ("tones" in outputs and self.player is None):
             self._bell(BELLS[cue.priority])
         if "tones" in outputs and self.player is not None and settings.volume > 0:
