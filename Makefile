@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 demo: setup
 	$(BIN)/spineball decode docs/protocol-vectors.json
 
-test: system-packages setup lint typecheck imports pytest
+test: system-packages setup lint typecheck imports firmware-test pytest
 
 setup: $(STAMP)
 
@@ -39,6 +39,10 @@ imports: setup
 
 pytest: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Firmware core: host tests under ASan/UBSan, RV32IMC cross-compile + QEMU run.
+firmware-test: system-packages
+	@scripts/firmware-test.sh
 
 bench: setup
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

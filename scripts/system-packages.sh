@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages the test suite uses (real broker, real
-# terminal, speech, firmware cross-compiler, enclosure renderer).
+# terminal, speech, firmware cross-compiler, enclosure and wiring renderers).
 # As root it installs what is missing; otherwise it says what to install.
 set -euo pipefail
 
@@ -11,6 +11,7 @@ packages=(
   cmake libcmocka-dev              # firmware core host tests
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc  # ESP32-C3 ISA
   openscad                         # enclosure renders headless
+  graphviz                         # WireViz renders the wiring diagram
 )
 
 missing=()

@@ -26,15 +26,22 @@ def test_mtu_below_minimum_is_rejected() -> None:
 
 @pytest.mark.parametrize(
     ("rate", "per_frame", "bytes_per_sample"),
-    [(p.Rate.HZ_200, 10, 9.9), (p.Rate.HZ_100, 5, 10.8), (p.Rate.HZ_50, 2, 13.5)],
+    [
+        (p.Rate.HZ_200, 10, 9.9),
+        (p.Rate.HZ_100, 5, 10.8),
+        (p.Rate.HZ_50, 3, 12.0),
+        (p.Rate.HZ_25, 2, 13.5),
+    ],
 )
 def test_batching_keeps_latency_and_average_size(
     rate: p.Rate, per_frame: int, bytes_per_sample: float
 ) -> None:
+    """The table of docs/protocol.md §3.1: ⌈rate × 50 ms⌉ samples, the oldest waits < 50 ms."""
     n = p.samples_per_frame(rate, 247)
     assert n == per_frame
-    assert n / rate.hz <= f.MAX_BATCH_DELAY_S
+    assert (n - 1) / rate.hz < f.MAX_BATCH_DELAY_S
     assert p.frame_size(n) / n == pytest.approx(bytes_per_sample)
+    assert p.samples_per_frame(rate, 23) == 1
 
 
 def test_average_payload_at_100hz_and_full_frames_is_at_most_12_bytes() -> None:

@@ -23,61 +23,18 @@ import numpy.typing as npt
 
 from spineball.anatomy import level_index
 
+# Re-exported: the analysis API has always offered these.
+from spineball.quaternion import about_z as about_z
+from spineball.quaternion import conjugate as conjugate
+from spineball.quaternion import euler_zyx as euler_zyx
+from spineball.quaternion import from_euler_zyx as from_euler_zyx
+from spineball.quaternion import multiply as multiply
+from spineball.quaternion import normalize as normalize
+
 FloatArray = npt.NDArray[np.float64]
 
 #: Horizontal rotation (degrees) needed before the rolling axis is trusted.
 MIN_ROLLING_DEG = 20.0
-
-
-def normalize(q: FloatArray) -> FloatArray:
-    return np.asarray(q / np.linalg.norm(q, axis=-1, keepdims=True))
-
-
-def multiply(a: FloatArray, b: FloatArray) -> FloatArray:
-    """Hamilton product a·b of (…, 4) w-x-y-z arrays (broadcasting)."""
-    # Contiguous component rows in, one (4, …) block out (returned as a view with the
-    # components last): the same arithmetic as stacking, without the strided copies.
-    aw, ax, ay, az = np.ascontiguousarray(np.moveaxis(a, -1, 0))
-    bw, bx, by, bz = np.moveaxis(b, -1, 0)
-    out = np.empty((4, *np.broadcast_shapes(np.shape(a)[:-1], np.shape(b)[:-1])))
-    out[0] = aw * bw - ax * bx - ay * by - az * bz
-    out[1] = aw * bx + ax * bw + ay * bz - az * by
-    out[2] = aw * by - ax * bz + ay * bw + az * bx
-    out[3] = aw * bz + ax * by - ay * bx + az * bw
-    return np.moveaxis(out, 0, -1)
-
-
-def conjugate(q: FloatArray) -> FloatArray:
-    return np.asarray(q * np.array([1.0, -1.0, -1.0, -1.0]))
-
-
-def about_z(angle_rad: float) -> FloatArray:
-    return np.array([np.cos(angle_rad / 2), 0.0, 0.0, np.sin(angle_rad / 2)])
-
-
-def euler_zyx(q: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """(roll, sway, yaw) in radians of q = q_z(yaw)·q_y(sway)·q_x(roll); roll and yaw wrap at ±π."""
-    w, x, y, z = np.moveaxis(q, -1, 0)
-    roll = np.arctan2(2.0 * (w * x + y * z), 1.0 - 2.0 * (x * x + y * y))
-    sway = np.arcsin(np.clip(2.0 * (w * y - z * x), -1.0, 1.0))
-    yaw = np.arctan2(2.0 * (w * z + x * y), 1.0 - 2.0 * (y * y + z * z))
-    return roll, sway, yaw
-
-
-def from_euler_zyx(roll_rad: FloatArray, sway_rad: FloatArray, yaw_rad: FloatArray) -> FloatArray:
-    """Inverse of :func:`euler_zyx`."""
-    cr, sr = np.cos(np.asarray(roll_rad) / 2), np.sin(np.asarray(roll_rad) / 2)
-    cp, sp = np.cos(np.asarray(sway_rad) / 2), np.sin(np.asarray(sway_rad) / 2)
-    cy, sy = np.cos(np.asarray(yaw_rad) / 2), np.sin(np.asarray(yaw_rad) / 2)
-    return np.stack(
-        [
-            cy * cp * cr + sy * sp * sr,
-            cy * cp * sr - sy * sp * cr,
-            cy * sp * cr + sy * cp * sr,
-            sy * cp * cr - cy * sp * sr,
-        ],
-        axis=-1,
-    )
 
 
 def rotation_vectors(q: FloatArray) -> FloatArray:

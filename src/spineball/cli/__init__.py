@@ -25,6 +25,8 @@ COMMANDS: Final[dict[str, str]] = {
     "export": "spineball.cli.export:export",
     "history": "spineball.cli.history:history",
     "report": "spineball.cli.report:report",
+    "cues": "spineball.cli.cues:cues",
+    "virtual": "spineball.cli.virtual:virtual",
 }
 
 

@@ -26,7 +26,8 @@ HEADER_SIZE: Final = 9
 SAMPLE_SIZE: Final = 9
 MAX_SAMPLES_PER_FRAME: Final = 26
 ATT_NOTIFY_OVERHEAD: Final = 3  # opcode + handle of a Handle Value Notification
-MAX_BATCH_DELAY_S: Final = 0.050  # a frame is flushed when its oldest sample is this old
+MAX_BATCH_DELAY_MS: Final = 50  # samples in one frame span less than this (docs/protocol.md §3.1)
+MAX_BATCH_DELAY_S: Final = MAX_BATCH_DELAY_MS / 1000
 
 PRESSURE_SCALE: Final = 16.0  # raw units per Pa (1/16 Pa resolution)
 PRESSURE_INVALID: Final = 0x3FFFFF
@@ -139,8 +140,9 @@ def max_samples_for_mtu(mtu: int) -> int:
 
 
 def samples_per_frame(rate: Rate, mtu: int) -> int:
-    """Samples a ball puts in one frame: MTU-limited and ≤ 50 ms of batching."""
-    by_delay = max(1, round(RATE_HZ[rate] * MAX_BATCH_DELAY_S))
+    """Samples a ball puts in one frame: MTU-limited and ⌈rate × 50 ms⌉, so the oldest
+    sample of a frame waits (n − 1)/rate < 50 ms."""
+    by_delay = max(1, -(-RATE_HZ[rate] * MAX_BATCH_DELAY_MS // 1000))
     return min(max_samples_for_mtu(mtu), by_delay)
 
 
