@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 from spineball.analysis.safety import SYMPTOM_ADVICE
+from spineball.export.stored import load_session, recorded_heading
 from spineball.session.api import (
     AddNote,
     MarkLandmark,
@@ -132,8 +134,9 @@ async def test_updates_feed_the_cue_hook_and_the_heading_is_stored(tmp_path: Pat
     truth = (WavingBall().pressure(t) - 101_300.0) / 1000.0
     assert np.max(np.abs(gauge - truth)) < 0.2  # 0.1 s means of a 0.7 Hz wave
     assert heading is not None
-    extra = Database.open(tmp_path / "sessions.db").session_data(session_id).meta.extra
-    assert extra["orientation_frame"] == "device"
-    stored = extra["device_heading"]
-    assert stored["angle_rad"] == pytest.approx(heading.angle_rad)
-    assert stored["sign_from"] == heading.sign_from
+    with Database.open(tmp_path / "sessions.db") as db:
+        extra = db.session_data(session_id).meta.extra
+        stored = load_session(db, session_id)
+    assert extra["heading"]["angle_deg"] == pytest.approx(math.degrees(heading.angle_rad) % 360)
+    assert extra["heading"]["sign_from"] == heading.sign_from
+    assert stored.heading == recorded_heading(extra)  # the export aligns with the live heading
