@@ -292,7 +292,7 @@ class SessionRecorder:
                 calibration_id = cal.id
                 self.meta = replace(self.meta, calibration=cal.points)
                 self.live = LiveAnalyzer(self.meta, self.history, orientation="device")
-                self.live_events_replay()
+                self._replay_early_events()
         self.started_at = time.time()
         store = self.db.start_session(
             meta,
@@ -312,7 +312,7 @@ class SessionRecorder:
         log.info("recording session %d", store.session_id)
         return store
 
-    def live_events_replay(self) -> None:
+    def _replay_early_events(self) -> None:
         for event in self._early_events:
             contract = contract_event(event)
             if contract is not None:
