@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, Protocol
 
 import numpy as np
 
@@ -50,6 +50,15 @@ class SessionSummary:
     sway_rms_deg_s: float  # lateral sway rate, 0.5–3 Hz, over the time on the ball
     max_first_pain: int | None
     symptom: bool = False
+
+
+class PastSession(Protocol):
+    """What the plan and the advice need of an earlier session (a SessionAnalysis will do)."""
+
+    @property
+    def on_ball_s(self) -> float: ...
+
+    def summary(self) -> SessionSummary: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from spineball.analysis.advice import (
     Advice,
-    SessionSummary,
+    PastSession,
     inflation_advice,
     starting_inflation_kpa,
 )
@@ -142,18 +142,18 @@ class LiveAnalyzer:
     def __init__(
         self,
         meta: SessionMeta,
-        history: Sequence[SessionAnalysis] = (),
+        history: Sequence[PastSession] = (),
         orientation: Literal["body", "device"] = "body",
     ) -> None:
         self.meta = meta
-        self.history = list(history)
+        self.history: list[PastSession] = list(history)
         self._events: list[Event] = list(meta.events)
         self._aligner = DeviceAligner() if orientation == "device" else None
         self._cal = calibrate(meta)
         self._start_frames()
-        summaries = [h.summary() for h in self.history]
-        self._history_summaries: list[SessionSummary] = summaries
+        self._history_summaries = [h.summary() for h in self.history]
         self._finished: dict[str, Any] | None = None
+        self.analysis: SessionAnalysis | None = None  # set by finish()
         self._pending: list[Samples] = []
         self._pending_s = 0.0
 
@@ -380,6 +380,11 @@ class LiveAnalyzer:
             f"is about {start:.0f} kPa",
         )
 
+    def set_history(self, history: Sequence[PastSession]) -> None:
+        """Earlier sessions found after the start (the plan and advice follow them)."""
+        self.history = list(history)
+        self._history_summaries = [h.summary() for h in self.history]
+
     def finish(self) -> SessionAnalysis:
         """End of stream: the full analysis, exactly as ``spineball analyze`` computes it."""
         self._process_pending()
@@ -389,7 +394,10 @@ class LiveAnalyzer:
             self._add_frames(self._builder.push(released))
         self._add_frames(self._builder.flush())
         meta = replace(self.meta, events=tuple(self._events))
-        return analyze_frames(self._buf.frames[: self._buf.n].copy(), self._builder.stats, meta)
+        self.analysis = analyze_frames(
+            self._buf.frames[: self._buf.n].copy(), self._builder.stats, meta
+        )
+        return self.analysis
 
     def result(self) -> dict[str, Any]:
         """The contract JSON of the finished session (calls :meth:`finish` once)."""

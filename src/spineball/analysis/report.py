@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from spineball.analysis.advice import UNSTABLE_DEG_S, inflation_advice
+from spineball.analysis.advice import UNSTABLE_DEG_S, PastSession, inflation_advice
 from spineball.analysis.frames import build_frames
 from spineball.analysis.pipeline import SessionAnalysis, analyze_frames
 from spineball.analysis.plan import daily_plan
@@ -28,7 +28,7 @@ def analyze(data: SessionData) -> SessionAnalysis:
     return analyze_frames(frames, stats, data.meta)
 
 
-def report(current: SessionAnalysis, history: Sequence[SessionAnalysis]) -> dict[str, Any]:
+def report(current: SessionAnalysis, history: Sequence[PastSession]) -> dict[str, Any]:
     """The contract JSON for ``current`` with ``history`` (oldest first) before it."""
     advice = inflation_advice(current.summary(), [h.summary() for h in history])
     plan = daily_plan([h.on_ball_s for h in history], current.on_ball_s)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import sys
 import time
@@ -15,6 +16,7 @@ from spineball.cli.ball_options import radio_options, radio_spec, run
 from spineball.cli.mqtt_option import mqtt_option, resolve_mqtt
 
 if TYPE_CHECKING:
+    from spineball.cues import CueSettings
     from spineball.mqtt import MqttSettings
     from spineball.session.radio import RadioSpec
     from spineball.session.recorder import SessionRecorder
@@ -75,9 +77,12 @@ async def _record(
     duration_s: float | None,
     profile: dict[str, float | None],
     names: dict[str, str],
+    cue_settings: CueSettings,
 ) -> None:
     from spineball.ble.link import BallLink
+    from spineball.cues import CueService
     from spineball.protocol import Rate
+    from spineball.session.cue_bridge import CueBridge
     from spineball.session.profile import session_meta
     from spineball.session.radio import open_radio
     from spineball.session.recorder import SessionRecorder
@@ -87,7 +92,7 @@ async def _record(
     from spineball.stream import SampleStream
 
     loop = asyncio.get_running_loop()
-    async with open_radio(spec) as radio:
+    async with open_radio(spec) as radio, contextlib.AsyncExitStack() as stack:
         meta = session_meta(float(rate_hz), base=radio.virtual_meta, **profile)
         with Database.open(db_path) as db:
             stream = SampleStream(start_index=0)  # START makes the first sample index 0
@@ -102,6 +107,14 @@ async def _record(
                 room=names["room"],
                 person=names["person"],
             )
+            cues = await stack.enter_async_context(
+                CueService(cue_settings, buzz=recorder.send_buzz)
+            )
+            bridge = CueBridge(cues, recorder.note_cue)
+            recorder.live_consumers.append(bridge.on_update)
+            recorder.input_consumers.append(bridge.on_input)
+            for problem in cues.board.problems:
+                _say(f"cues: {problem}")
             handled = _end_on_signals(loop, recorder)
             server = None
             if serve:
@@ -221,10 +234,31 @@ def record(
         "rest_gauge_kpa": rest_gauge_kpa,
     }
     names = {"ball_id": ball_id, "room": room, "person": person}
+    from spineball.config import ConfigError
+    from spineball.cues import load_cue_settings
     from spineball.session.server import RecorderRunningError
 
     try:
-        run(_record(ball, spec, int(rate), db_path, mqtt, serve, duration_s, profile, names))
+        cue_settings = load_cue_settings()
+    except ConfigError as err:
+        from spineball.cli.errors import fail
+
+        fail(str(err))
+    try:
+        run(
+            _record(
+                ball,
+                spec,
+                int(rate),
+                db_path,
+                mqtt,
+                serve,
+                duration_s,
+                profile,
+                names,
+                cue_settings,
+            )
+        )
     except RecorderRunningError as err:
         from spineball.cli.errors import fail
 

@@ -263,12 +263,17 @@ class PersonIndex:
     """Ball-and-person keys of every stored session, read once (metadata only)."""
 
     def __init__(self, db: Database) -> None:
+        self.db = db
         self.rows = [r for r in db.sessions() if r.samples > 0]
         self.keys = {r.id: person_key(r, db.session_meta(r.id)) for r in self.rows}
 
     def earlier(self, current: SessionSummary) -> list[int]:
-        """Ids of the same ball's and person's sessions started before ``current``, oldest first."""
+        """Ids of the same ball's and person's sessions started before ``current``, oldest first.
+
+        ``current`` may have no samples yet (a recording that has just started)."""
         key = self.keys.get(current.id)
+        if key is None:
+            key = person_key(current, self.db.session_meta(current.id))
         rows = [
             r
             for r in self.rows

@@ -23,12 +23,13 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, Final, Literal, Protocol
 
-from spineball.analysis import LiveAnalyzer, SessionAnalysis, inflation_guide
+from spineball.analysis import LiveAnalyzer, inflation_guide
 from spineball.analysis.advice import InflationGuide
+from spineball.analysis.advice import PastSession as PastSessionLike
 from spineball.ble.link import BallIdentity, CommandError, LinkError
 from spineball.cues import BuzzUnsupportedError
 from spineball.export.stored import HEADING_KEY, heading_json
@@ -50,6 +51,7 @@ from spineball.session.api import (
     UserInput,
 )
 from spineball.session.clients import ClientHub, LocalClient
+from spineball.session.history import PastSession, load_history, save_entry
 from spineball.session.hooks import LiveConsumer
 from spineball.session.inputs import contract_event, events_for
 from spineball.session.trace import TraceBuffer
@@ -63,6 +65,7 @@ UPDATE_HZ: Final = 10.0  # architecture: dashboards redraw at 10–20 fps
 MAX_CUES: Final = 20
 LOW_BATTERY_PCT: Final = 15
 LINK_LOST_ALERT_S: Final = 10.0  # a reconnect longer than this is worth an alert
+HISTORY_WAIT_S: Final = 10.0  # at the end, how long the advice waits for earlier sessions
 
 
 class LinkSource(Protocol):
@@ -104,7 +107,7 @@ class SessionRecorder:
         meta: SessionMeta,
         *,
         source: Literal["ble", "virtual"] = "ble",
-        history: Sequence[SessionAnalysis] = (),
+        history: Sequence[PastSessionLike] = (),
         mqtt: MqttSettings | None = None,
         ball_id: str | None = None,
         room: str = "",
@@ -116,7 +119,7 @@ class SessionRecorder:
         self.db = db
         self.meta = meta
         self.source = source
-        self.history = list(history)
+        self.history: list[PastSessionLike] = list(history)
         self.mqtt_settings = mqtt
         self.ball_id = ball_id
         self.room = room
@@ -124,6 +127,8 @@ class SessionRecorder:
         self.update_period_s = 1.0 / update_hz
         #: the cue hook: called with every update (see spineball.session.hooks)
         self.live_consumers: list[LiveConsumer] = []
+        #: called with every user input after it is recorded (e.g. the cues' settings)
+        self.input_consumers: list[Callable[[UserInput], None]] = []
         self.state: RecorderState = "waiting"
         self.session_id: int | None = None
         self.started_at: float | None = None
@@ -193,6 +198,12 @@ class SessionRecorder:
             contract = contract_event(event)
             if contract is not None and event.kind != "symptom":
                 self.live.add_event(contract)
+        for consumer in list(self.input_consumers):
+            try:
+                consumer(message)
+            except Exception:
+                log.exception("input consumer %r failed; it is removed", consumer)
+                self.input_consumers.remove(consumer)
         if isinstance(message, ReportSymptom):
             self.live.report_symptom(t_s, message.symptom)
             self._alert("symptom_stop", t_s)
@@ -234,6 +245,7 @@ class SessionRecorder:
                     Publisher(self.mqtt_settings, self._ball_id(), room=self.room)
                 )
             store = self._start_store()
+            history = asyncio.create_task(self._load_history(store.session_id), name="history")
             held = _HeldEnd(self._store_sub)
             writer = asyncio.create_task(record_stream(held, store, on_error=self._store_failed))
             analysis = asyncio.create_task(self._analyse(), name="live-analysis")
@@ -243,6 +255,11 @@ class SessionRecorder:
             await pump
             await analysis
             ticker.cancel()
+            try:
+                async with asyncio.timeout(HISTORY_WAIT_S):
+                    await history
+            except TimeoutError:
+                log.warning("earlier sessions still loading: the advice goes without them")
             await self._finish(store)
             held.release.set()
             await writer
@@ -326,6 +343,18 @@ class SessionRecorder:
             self.live.feed(item.samples)
             self.trace.add(item.samples)
 
+    async def _load_history(self, session_id: int) -> None:
+        """Earlier sessions for today's plan and the advice (read beside the recording)."""
+        try:
+            entries, computed = await asyncio.to_thread(load_history, self.db.path, session_id)
+        except (StoreError, OSError) as err:
+            log.warning("earlier sessions not available: %s", err)
+            return
+        self.history = list(entries)
+        self.live.set_history(entries)
+        for sid, entry in computed.items():
+            save_entry(self.db, sid, entry)
+
     async def _finish(self, store: Recorder) -> None:
         """The session's final analysis, heading and advice, while the store is still open."""
         try:
@@ -334,6 +363,8 @@ class SessionRecorder:
             log.exception("the session's final analysis failed")
             self.result = self._fallback_result(f"the final analysis failed: {err}")
         self._save_heading(store.session_id)
+        if self.live.analysis is not None:
+            save_entry(self.db, store.session_id, PastSession.of(self.live.analysis))
         advice = self.result.get("advice")
         if advice:
             t_s = float(self.result.get("session", {}).get("duration_s", 0.0))
