@@ -159,7 +159,7 @@ class DashboardApp(App[None]):
         """The top screen, and the ones under it while only modal dialogs cover them."""
         out: list[Redrawable] = []
         for screen in reversed(self.screen_stack):
-            if screen.is_mounted and isinstance(screen, Redrawable):
+            if screen.is_mounted and screen.is_attached and isinstance(screen, Redrawable):
                 out.append(screen)
             if not isinstance(screen, ModalScreen):
                 break

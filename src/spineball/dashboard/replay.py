@@ -164,6 +164,23 @@ class ReplayClient:
     def paused(self) -> bool:
         return self._paused
 
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The events the analysis has been given: recorded ones reached so far, and the user's."""
+        return self._analyzer.events
+
+    def hold_at(self, t_s: float | None) -> None:
+        """Stop moving at ``t_s`` on the session clock (None: play to the end)."""
+        if self._started:
+            self._anchor = (self._target(), self._clock())
+        self._hold_at = self.end_s if t_s is None else min(t_s, self.end_s)
+        self._wake.set()
+
+    def source_time(self, t_s: float) -> float:
+        """When the sample at ``t_s`` is played, on this replay's clock (for latency figures)."""
+        pos, wall = self._anchor
+        return wall + (t_s - pos) / self.speed
+
     async def send(self, message: UserInput) -> None:
         if self._closed or self._state == "ended":
             raise ConnectionError("the replay has ended")
@@ -278,7 +295,9 @@ class ReplayClient:
         )
 
     def _apply(self, message: UserInput) -> None:
-        t = self._pos
+        # "now" is the analysis's newest frame, the moment on screen: an event later than
+        # that would count only once more samples came (never while the replay holds)
+        t = self._snapshot.t_s if self._snapshot is not None else self._start_s
         event: Event | None = None
         if isinstance(message, RatePain):
             event = Event(t, "pain", value=message.value)

@@ -7,7 +7,7 @@ from typing import ClassVar, Final
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -63,53 +63,57 @@ class SessionScreen(Screen[None]):
         self.ctx = ctx
 
     def compose(self) -> ComposeResult:
-        yield StatusBar(id="status")
-        yield AlertBanner(id="banner")
-        yield SpineMap(id="spine")
+        # three bands: the compositor skips a band the plot's repaint does not touch
+        with Vertical(id="top"):
+            yield StatusBar(id="status")
+            yield AlertBanner(id="banner")
+            yield SpineMap(id="spine")
         with Horizontal(id="middle"):
             yield SpotCard(id="spot")
             yield TracePlot(self.ctx.settings.plot_seconds, id="trace")
-        yield PlanBar(id="plan")
-        yield AdviceLine(id="advice")
-        yield LinkPanel(id="link")
-        yield CueList(id="cues")
+        with Vertical(id="bottom"):
+            yield PlanBar(id="plan")
+            yield AdviceLine(id="advice")
+            yield LinkPanel(id="link")
+            yield CueList(id="cues")
         yield Footer(compact=True)
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.height >= TALL_ROWS, "-tall")
 
     def on_mount(self) -> None:
-        self.query_one(SpineMap).border_title = "Spine · head ◀ ▶ pelvis"
-        self.query_one(SpineMap).border_subtitle = "red: lumbar, never"
-        self.query_one(CueList).border_title = "Cues"
+        # widgets looked up once: a redraw runs up to 20 times a second
+        self._status = self.query_one(StatusBar)
+        self._banner = self.query_one(AlertBanner)
+        self._spine = self.query_one(SpineMap)
+        self._spot = self.query_one(SpotCard)
+        self._trace = self.query_one(TracePlot)
+        self._plan = self.query_one(PlanBar)
+        self._advice = self.query_one(AdviceLine)
+        self._link = self.query_one(LinkPanel)
+        self._cues = self.query_one(CueList)
+        self._spine.border_title = "Spine · head ◀ ▶ pelvis"
+        self._spine.border_subtitle = "red: lumbar, never"
+        self._cues.border_title = "Cues"
         self.redraw(self.ctx.clock())
 
     def redraw(self, now: float) -> None:
         view = self.ctx.view
         update = view.update
         snap = update.snapshot if update is not None else None
-        self.query_one(StatusBar).show(update, self.ctx.source, self.size.width)
-        self.query_one(AlertBanner).show(view.alerts(now, self.ctx.settings.hide_alerts))
-        self.query_one(SpineMap).show(snap, view.tally)
-        self.query_one(SpotCard).show(snap)
-        gauge = None
-        if len(view.trace):
-            gauge = float(view.trace.latest(1)[1, 0])
-        self.query_one(TracePlot).show(
-            view.trace, view.version, snap.load_n if snap else None, gauge
-        )
-        self.query_one(PlanBar).show(
-            snap.plan if snap else None, self.query_one(PlanBar).size.width
-        )
-        self.query_one(AdviceLine).show(snap.advice if snap else None)
-        self.query_one(LinkPanel).show(
-            update.link if update else None, self.ctx.source, self.ctx.speed
-        )
-        cues = self.query_one(CueList)
-        cues.show(
+        self._status.show(update, self.ctx.source, self.size.width)
+        self._banner.show(view.alerts(now, self.ctx.settings.hide_alerts))
+        self._spine.show(snap, view.tally)
+        self._spot.show(snap)
+        gauge = float(view.trace.latest(1)[1, 0]) if len(view.trace) else None
+        self._trace.show(view.trace, view.version, snap.load_n if snap else None, gauge)
+        self._plan.show(snap.plan if snap else None, self._plan.content_size.width)
+        self._advice.show(snap.advice if snap else None)
+        self._link.show(update.link if update else None, self.ctx.source, self.ctx.speed)
+        self._cues.show(
             update.cues if update else (),
             snap.warnings if snap else (),
-            max(cues.content_size.height, 1),
+            max(self._cues.content_size.height, 1),
         )
 
     # ------------------------------------------------------------------ keys

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from spineball.analysis.advice import KPA_PER_STROKE, Advice
 from spineball.analysis.plan import DailyPlan
@@ -34,18 +34,36 @@ EXERCISE_TIPS = (
 )
 
 
-class Line(Static):
-    """A Static that skips identical updates."""
+class Line(Widget):
+    """Text that repaints only when it changes, and re-lays out only when its line count does.
+
+    (Static.update lays the whole screen out again each time; at 10–20 redraws a
+    second that would cost more than everything else together.)
+    """
+
+    DEFAULT_CSS = "Line { height: auto; }"
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__("", id=id, classes=classes)
+        super().__init__(id=id, classes=classes)
         self._shown: object = None
+        self._content: Text = Text()
 
     def put(self, content: str | Text, key: object = None) -> None:
         key = content if key is None else key
-        if key != self._shown:
-            self._shown = key
-            self.update(content)
+        if key == self._shown:
+            return
+        self._shown = key
+        text = Text(content) if isinstance(content, str) else content
+        relayout = text.plain.count("\n") != self._content.plain.count("\n")
+        self._content = text
+        self.refresh(layout=relayout)
+
+    @property
+    def text(self) -> Text:
+        return self._content
+
+    def render(self) -> Text:
+        return self._content
 
 
 def _state_chip(update: SessionUpdate | None, source: SourceInfo) -> tuple[str, str]:
@@ -94,13 +112,9 @@ class AlertBanner(Line):
             self.put(CALM)
             return
         top = alerts[0]
-        more = (
-            f"   (+{plural(len(alerts) - 1, 'more alert')}: {alerts[1].title.lower()})"
-            if len(alerts) > 1
-            else ""
-        )
+        more = f"   +{plural(len(alerts) - 1, 'more alert')}" if len(alerts) > 1 else ""
         text = Text.assemble(
-            (f"{self.ICONS[top.severity]} {top.title}", "bold"), "\n", top.detail, "\n", more
+            (f"{self.ICONS[top.severity]} {top.title}", "bold"), (more, "italic"), "\n", top.detail
         )
         self.put(text, tuple(alerts))
 

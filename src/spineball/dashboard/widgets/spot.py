@@ -27,6 +27,11 @@ def spot_lines(snap: LiveSnapshot | None) -> Text:
             ("Lie back on it below the neck,\nhands behind the head.", "dim"),
         )
     where = snap.level or "?"
+    if snap.lumbar != "ok":  # never invite a stay near the lumbar spine
+        return Text.assemble(
+            (f"{'Low back' if snap.lumbar == 'red' else 'Near the low back'} · {where}\n", "bold"),
+            ("Roll back up towards the\nshoulder blades.", "bold yellow"),
+        )
     if snap.still_s is None:
         return Text.assemble(
             (f"Rolling · {where}\n", "bold"), ("Stop and stay on a\ntight or sore spot.", "dim")
@@ -78,7 +83,8 @@ class SpotCard(Vertical):
 
     def show(self, snap: LiveSnapshot | None) -> None:
         on = snap is not None and snap.on_ball
-        still = snap.still_s if snap is not None and on else None
+        calm = snap is not None and snap.lumbar == "ok"
+        still = snap.still_s if snap is not None and on and calm else None
         timer = self.query_one("#spot-clock", BigText)
         timer.show(clock(still) if still is not None else "-:--")
         timer.set_class(snap is not None and snap.in_spot, "-spot")
