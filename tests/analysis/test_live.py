@@ -109,6 +109,16 @@ def test_level_edges_bracket_the_level_shown() -> None:
         assert snap.position_mm <= (snap.level_edges_mm[i] + 0.1 if i < 17 else np.inf)
 
 
+@pytest.mark.parametrize("samples", [6, 11, 16])
+def test_snapshot_after_the_first_frames(samples: int) -> None:
+    sim = session()
+    live = LiveAnalyzer(dataclasses.replace(sim.meta, events=()))
+    live.feed(sim.samples[:samples])  # 100 Hz: one, two, three 50 ms frames
+    snap = live.snapshot()
+    assert snap.t_s >= 0.0
+    assert not snap.unstable
+
+
 def test_side_prompt_names_the_missing_side() -> None:
     sim = session()
     live = LiveAnalyzer(dataclasses.replace(sim.meta, events=()))

@@ -49,7 +49,8 @@ from spineball.session.api import (
 from spineball.sessionfile import SYMPTOMS, CalibrationPoint, Event, SessionData, read_session
 
 UPDATE_HZ: Final = 20.0  # a recorder sends 10–20 updates a second (session API)
-CATCH_UP_STEP_S: Final = 0.25  # jumping ahead: one update per quarter second of data
+CATCH_UP_STEP_S: Final = 0.25  # jumping ahead: one update per quarter second of data …
+DENSE_TAIL_S: Final = 3.0  # … and the last seconds at the live rate (the calibration's window)
 MAX_SPEED: Final = 100.0
 
 
@@ -234,8 +235,11 @@ class ReplayClient:
     # ------------------------------------------------------------------ analysis (worker thread)
 
     def _catch_up(self) -> list[SessionUpdate]:
-        steps = np.arange(self._start_s + CATCH_UP_STEP_S, self._skip_to, CATCH_UP_STEP_S)
-        return [self._step(float(t), []) for t in (*steps, self._skip_to)]
+        """Updates for the data before the start: sparse, and the last seconds at full rate."""
+        dense_from = max(self._skip_to - DENSE_TAIL_S, self._start_s)
+        sparse = np.arange(self._start_s + CATCH_UP_STEP_S, dense_from, CATCH_UP_STEP_S)
+        dense = np.arange(dense_from, self._skip_to, self._period)[1:]
+        return [self._step(float(t), []) for t in (*sparse, *dense, self._skip_to)]
 
     def _step(self, target_s: float, inputs: Sequence[UserInput]) -> SessionUpdate:
         trace = TracePoints()
