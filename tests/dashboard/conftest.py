@@ -61,7 +61,8 @@ async def settle(
 def reached(app: DashboardApp, t_s: float) -> Callable[[], bool]:
     def check() -> bool:
         update = app.view.update
-        return update is not None and update.snapshot.t_s >= t_s - 0.06 and app.frames > 0
+        shown = app.drawn_version == app.view.version
+        return update is not None and update.snapshot.t_s >= t_s - 0.06 and shown
 
     return check
 

@@ -225,3 +225,21 @@ async def test_a_new_calibration_reanalyses_the_session_so_far() -> None:
     assert after.snapshot.load_n == pytest.approx(before.snapshot.load_n * 1.3, rel=0.08)
     assert after.snapshot.level == before.snapshot.level  # positions do not depend on load
     await client.close()
+
+
+async def test_seek_jumps_ahead_and_the_recent_past_arrives_at_the_live_rate() -> None:
+    client = replay(SPOT_SEED, 2.0)
+    follow = Follow(client)
+    await follow.until(2.0)
+    client.seek(70.0)
+    seen = []
+    while not seen or seen[-1].snapshot.t_s < 70.0 - 0.06:
+        seen.append(await follow.next())
+    points = [u.trace.t_s[0] for u in seen if u.trace.t_s]
+    assert points == sorted(points)
+    last_3s = [t for t in points if t > 67.0]
+    assert len(last_3s) >= 55  # 20 a second: enough for the calibration's 2 s window
+    assert seen[-1].snapshot.in_spot  # the T10 spot, 40–77 s
+    client.seek(10.0)  # backwards: a replay only goes forwards
+    assert (await follow.next()).snapshot.t_s == pytest.approx(seen[-1].snapshot.t_s, abs=0.06)
+    await client.close()

@@ -78,6 +78,7 @@ class DashboardApp(App[None]):
         self._urgent: set[str] = set()
         self._summary_shown = False
         self.frames = 0
+        self.drawn_version = -1  # the LiveView version the screen shows
         #: called after each redraw with (time, newest plot time shown); for benchmarks
         self.on_frame: Callable[[float, float | None], None] | None = None
 
@@ -150,6 +151,7 @@ class DashboardApp(App[None]):
         for screen in self._visible_screens():
             screen.redraw(now)
         self.frames += 1
+        self.drawn_version = self.view.version
         self._ring_for_new_urgent(self.view.alerts(now, self.ctx.settings.hide_alerts))
         if self.on_frame is not None:
             trace = self.view.trace

@@ -112,6 +112,7 @@ class ReplayClient:
         self._gauge_kpa: float | None = None
         self._closed = False
         self._started = False
+        self._seek: tuple[float, bool] | None = None
 
     # ------------------------------------------------------------------ construction
 
@@ -170,11 +171,12 @@ class ReplayClient:
         """The events the analysis has been given: recorded ones reached so far, and the user's."""
         return self._analyzer.events
 
-    def hold_at(self, t_s: float | None) -> None:
-        """Stop moving at ``t_s`` on the session clock (None: play to the end)."""
-        if self._started:
-            self._anchor = (self._target(), self._clock())
-        self._hold_at = self.end_s if t_s is None else min(t_s, self.end_s)
+    def seek(self, t_s: float, *, hold: bool = True) -> None:
+        """Jump ahead to ``t_s`` (as ``start_s`` does at the start), then hold there or play on.
+
+        A replay only goes forwards: the live analysis cannot un-see samples.
+        """
+        self._seek = (min(max(t_s, self._pos), self.end_s), hold)
         self._wake.set()
 
     def source_time(self, t_s: float) -> float:
@@ -198,11 +200,17 @@ class ReplayClient:
             raise RuntimeError("a replay's updates can be followed only once")
         self._started = True
         if self._skip_to > self._start_s:
-            for update in await asyncio.to_thread(self._catch_up):
+            for update in await asyncio.to_thread(self._catch_up, self._start_s, self._skip_to):
                 yield update
         self._anchor = (self._skip_to, self._clock())
         next_tick = self._clock()
         while not self._closed:
+            if self._seek is not None:
+                (to_s, hold), self._seek = self._seek, None
+                for update in await asyncio.to_thread(self._catch_up, self._pos, to_s):
+                    yield update
+                self._anchor = (to_s, self._clock())
+                self._hold_at = to_s if hold else self.end_s
             inputs, self._inputs = self._inputs, []
             self._wake.clear()
             for message in inputs:
@@ -234,12 +242,12 @@ class ReplayClient:
 
     # ------------------------------------------------------------------ analysis (worker thread)
 
-    def _catch_up(self) -> list[SessionUpdate]:
-        """Updates for the data before the start: sparse, and the last seconds at full rate."""
-        dense_from = max(self._skip_to - DENSE_TAIL_S, self._start_s)
-        sparse = np.arange(self._start_s + CATCH_UP_STEP_S, dense_from, CATCH_UP_STEP_S)
-        dense = np.arange(dense_from, self._skip_to, self._period)[1:]
-        return [self._step(float(t), []) for t in (*sparse, *dense, self._skip_to)]
+    def _catch_up(self, from_s: float, to_s: float) -> list[SessionUpdate]:
+        """Updates for a jump ahead: sparse, and the last seconds at the live rate."""
+        dense_from = max(to_s - DENSE_TAIL_S, from_s)
+        sparse = np.arange(from_s + CATCH_UP_STEP_S, dense_from, CATCH_UP_STEP_S)
+        dense = np.arange(dense_from, to_s, self._period)[1:]
+        return [self._step(float(t), []) for t in (*sparse, *dense, to_s)]
 
     def _step(self, target_s: float, inputs: Sequence[UserInput]) -> SessionUpdate:
         trace = TracePoints()

@@ -53,7 +53,8 @@ class LiveView:
         self.received_at: float | None = None  # monotonic time of the newest update
         self.attached = True
         self.updates = 0
-        self.version = 0  # bumped on every change, so widgets redraw only when needed
+        self.version = 0  # bumped on every update
+        self.trace_version = 0  # bumped when plot points arrive: the plot redraws only then
 
     def apply(self, update: SessionUpdate, now: float) -> None:
         self.tally.add(self.update, update)
@@ -62,6 +63,7 @@ class LiveView:
             n = len(trace.t_s)
             load = [np.nan if v is None else v for v in trace.load_n] or [np.nan] * n
             pressure = list(trace.pressure_pa) or [np.nan] * n
+            self.trace_version += 1
             self.trace.append(
                 np.asarray(trace.t_s),
                 np.asarray(trace.gauge_kpa),

@@ -97,6 +97,10 @@ class SessionScreen(Screen[None]):
         self._cues.border_title = "Cues"
         self.redraw(self.ctx.clock())
 
+    def on_screen_resume(self) -> None:
+        """Back from another screen: show the newest state at once, not at the next update."""
+        self.redraw(self.ctx.clock())
+
     def redraw(self, now: float) -> None:
         view = self.ctx.view
         update = view.update
@@ -106,7 +110,7 @@ class SessionScreen(Screen[None]):
         self._spine.show(snap, view.tally)
         self._spot.show(snap)
         gauge = float(view.trace.latest(1)[1, 0]) if len(view.trace) else None
-        self._trace.show(view.trace, view.version, snap.load_n if snap else None, gauge)
+        self._trace.show(view.trace, view.trace_version, snap.load_n if snap else None, gauge)
         self._plan.show(snap.plan if snap else None, self._plan.content_size.width)
         self._advice.show(snap.advice if snap else None)
         self._link.show(update.link if update else None, self.ctx.source, self.ctx.speed)
