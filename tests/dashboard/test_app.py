@@ -19,7 +19,6 @@ from spineball.dashboard.screens.inflate import InflateScreen
 from spineball.dashboard.screens.session import SessionScreen
 from spineball.dashboard.screens.summary import SummaryScreen
 from spineball.dashboard.source import SourceInfo
-from spineball.dashboard.widgets.panels import Line
 from spineball.dashboard.widgets.spine import SpineMap
 from spineball.dashboard.widgets.trace import TracePlot
 from spineball.session import api
