@@ -22,6 +22,11 @@ COMMANDS: Final[dict[str, str]] = {
     "simulate": "spineball.cli.simulate:simulate",
     "sessions": "spineball.cli.sessions:sessions",
     "dash": "spineball.cli.dash:dash",
+    "virtual": "spineball.cli.virtual:virtual",
+    "scan": "spineball.cli.scan:scan",
+    "pair": "spineball.cli.pair:pair",
+    "forget": "spineball.cli.pair:forget",
+    "record": "spineball.cli.record:record",
 }
 
 

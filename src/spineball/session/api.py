@@ -73,6 +73,7 @@ class SessionUpdate:
     cues: tuple[CueNote, ...] = ()  # the newest last; at most the last 20
     inflation: InflationGuide | None = None  # while the inflation assistant runs
     result: dict[str, object] | None = None  # the analyze contract JSON once ended
+    store_error: str | None = None  # the database refused the last commit (disk full…); retried
 
 
 # ------------------------------------------------------------------ user inputs
