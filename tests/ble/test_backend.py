@@ -68,6 +68,12 @@ async def test_pairing_in_window_is_remembered_and_reconnect_reencrypts(tmp_path
         assert restarted.address == world.ball.bonds.names()[0]
         async with ball_session(restarted, pair=False) as session:
             assert decode_status(await session.client.read_gatt_char(STATUS_UUID)).flags & 0x08
+            await session.client.unpair()  # forget our key and disconnect
+            assert not session.client.is_connected
+        assert await restarted.bonded_addresses() == []
+        assert BALL not in next(
+            iter(json.loads((tmp_path / "central" / "keys.json").read_text()).values())
+        )
 
 
 async def test_pairing_outside_the_window_is_refused(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -55,7 +56,13 @@ class Recording:
 
 @contextlib.asynccontextmanager
 async def recording(
-    tmp_path: Path, *, rate: Rate = Rate.HZ_100, time_scale: float = 10.0, **world_args: object
+    tmp_path: Path,
+    *,
+    rate: Rate = Rate.HZ_100,
+    time_scale: float = 10.0,
+    update_hz: float = 10.0,
+    recorder_args: dict[str, Any] | None = None,
+    **world_args: object,
 ) -> AsyncIterator[Recording]:
     async with VirtualWorld(
         source=WavingBall(), state_dir=tmp_path / "world", time_scale=time_scale, **world_args
@@ -70,7 +77,12 @@ async def recording(
         )
         with Database.open(tmp_path / "sessions.db") as db:
             recorder = SessionRecorder(
-                link, db, SessionMeta(sample_rate_hz=float(rate.hz)), source="virtual"
+                link,
+                db,
+                SessionMeta(sample_rate_hz=float(rate.hz)),
+                source="virtual",
+                update_hz=update_hz,
+                **(recorder_args or {}),
             )
             task = asyncio.create_task(recorder.run())
             session = Recording(world, link, recorder, db, task)

@@ -52,6 +52,8 @@ class BallSession:
     _seq: int = 0
     _waiters: dict[int, asyncio.Future[Response]] = field(default_factory=dict)
     frame_event: asyncio.Event = field(default_factory=asyncio.Event)
+    received: int = 0  # samples in all frames so far (kept incrementally: O(1) per frame)
+    backfill_ends: int = 0  # frames flagged BACKFILL_END so far
 
     async def subscribe(self) -> None:
         await self.client.start_notify(CONTROL_UUID, self._on_control)
@@ -60,6 +62,8 @@ class BallSession:
     def _on_samples(self, _char: BleakGATTCharacteristic, data: bytearray) -> None:
         self.arrivals.append(time.monotonic())
         self.frames.append(bytes(data))
+        self.received += (len(data) - 9) // 9
+        self.backfill_ends += bool(data[1] & 0x02)
         self.frame_event.set()
 
     def _on_control(self, _char: BleakGATTCharacteristic, data: bytearray) -> None:
@@ -104,7 +108,14 @@ class BallSession:
                 await self.frame_event.wait()
 
     def sample_count(self) -> int:
-        return sum((len(frame) - 9) // 9 for frame in self.frames)
+        return self.received
+
+    async def wait_backfill_ends(self, count: int = 1, within_s: float = 3.0) -> None:
+        """Until ``count`` frames flagged BACKFILL_END have arrived in this session."""
+        async with asyncio.timeout(within_s):
+            while self.backfill_ends < count:
+                self.frame_event.clear()
+                await self.frame_event.wait()
 
 
 @contextlib.asynccontextmanager

@@ -23,13 +23,6 @@ from tests.virtual.test_stream import assert_matches_truth
 BACKFILL, BACKFILL_END = 0x01, 0x02
 
 
-async def wait_backfill_end(session: BallSession, within_s: float = 3.0) -> None:
-    async with asyncio.timeout(within_s):
-        while not any(flags & BACKFILL_END for flags, _i, _n in session.headers()):
-            session.frame_event.clear()
-            await session.frame_event.wait()
-
-
 async def wait_disconnected(session: BallSession, within_s: float = 2.0) -> None:
     async with asyncio.timeout(within_s):
         while session.client.is_connected:  # noqa: ASYNC110 (a property, not an event)
@@ -56,7 +49,7 @@ async def test_backfill_after_a_link_drop_returns_exactly_the_missed_samples(
             assert missed >= 350  # the ball kept sampling while nobody listened
             answer = await after.command(Backfill(last + 1, missed))
             assert (answer.result, answer.payload) == (Result.OK, BackfillPayload(last + 1, missed))
-            await wait_backfill_end(after)
+            await after.wait_backfill_ends()
         raw = after.samples()
         backfill = raw[(raw["flags"] & BACKFILL) != 0]
         assert np.array_equal(backfill["index"], np.arange(last + 1, first_live))
@@ -90,7 +83,7 @@ async def test_backfill_older_than_the_ring_buffer_is_partial(tmp_path: Path) ->
             assert first > last + 1  # [last + 1, first) is a gap the client records
             assert count == 8192
             assert status.oldest_index >= first
-            await wait_backfill_end(after, within_s=5.0)
+            await after.wait_backfill_ends(within_s=20.0)  # a deadline, not a duration
             raw = after.samples()
         backfill = raw[(raw["flags"] & BACKFILL) != 0]
         assert np.array_equal(backfill["index"], np.arange(first, first + count))
@@ -111,7 +104,7 @@ async def test_lost_notifications_leave_a_gap_that_backfill_fills(tmp_path: Path
         assert len(holes) == 3 * 5  # three 5-sample frames at 100 Hz
         answer = await session.command(Backfill(int(holes[0]), 0))
         assert answer.result is Result.OK
-        await wait_backfill_end(session)
+        await session.wait_backfill_ends()
         everything = np.unique(session.samples()["index"])
         assert np.array_equal(everything, np.arange(everything[-1] + 1))
         nothing = await session.command(Backfill(int(everything[-1]) + 10_000, 0))

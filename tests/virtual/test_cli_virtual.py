@@ -44,6 +44,8 @@ def served_ball(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int, li
             str(tmp_path / "ball"),
             "--pairing-window",
             "60",
+            "--rate",
+            "50",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -65,6 +67,7 @@ def test_bumble_gatt_dump_lists_the_balls_services(
     process, port, banner = served_ball
     assert banner[0] == f"virtual ball SB-1101 at {BALL}"
     assert banner[1] == "pairing window: open for 60 s"
+    assert banner[2].startswith("state: sampling at 50 Hz")
     dump = subprocess.run(
         [str(BIN / "bumble-gatt-dump"), f"tcp-client:127.0.0.1:{port}", BALL],
         capture_output=True,
@@ -101,6 +104,7 @@ async def test_spineball_reaches_the_ball_over_tcp_client(
             await session.command(Start(Rate.HZ_200))
             await session.wait_samples(200, within_s=5.0)
         raw = decode_raw_frames(session.frames)
+        raw = raw[(raw["flags"] >> 4) == Rate.HZ_200]  # the autostarted 50 Hz run came first
         assert np.array_equal(raw["index"], np.arange(len(raw)))
         await asyncio.sleep(0)
 
@@ -129,3 +133,15 @@ def test_cli_errors_are_one_clear_line(
     )
     assert wrong_rate.returncode == 2
     assert "'33' is not one of" in wrong_rate.stderr
+
+
+async def test_world_serves_its_radio_to_a_tcp_client(tmp_path: Path) -> None:
+    from spineball.virtual.world import VirtualWorld
+
+    port = free_port()
+    async with VirtualWorld(state_dir=tmp_path) as world:
+        await world.serve_hci(f"tcp-server:127.0.0.1:{port}")
+        async with BumbleStack(f"tcp-client:127.0.0.1:{port}", bonds_dir=tmp_path / "far") as far:
+            device = await find_ball(far)
+            assert device.address == BALL
+            assert far.address != world.stack.address  # a distinct central identity

@@ -95,7 +95,7 @@ async def test_start_tare_identify_buzz_and_pairing_window(tmp_path: Path) -> No
         assert (opened.result, opened.payload) == (Result.OK, PairingPayload(30))
         status = decode_status(await session.client.read_gatt_char(STATUS_UUID))
         assert status.flags & 0x04
-        assert 29 <= status.pairing_left_s <= 30
+        assert 25 <= status.pairing_left_s <= 30
         closed = await session.command(PairingWindow(0))
         assert closed.payload == PairingPayload(0)
         assert not world.ball.pairing_window_open

@@ -76,10 +76,11 @@ async def test_time_scale_runs_simulated_time_faster_and_sampling_continues_offl
             assert_matches_truth(world.ball, raw)
             assert world.ball.sample_time(500) - world.ball.sample_time(0) == 5.0
             last = int(raw["index"][-1])
-        before = world.ball.status().next_index
-        await asyncio.sleep(0.2)  # nobody connected: 2 s simulated
-        after = world.ball.status().next_index
-        assert 150 <= after - before <= 260
+        t0, before = world.ball.clock.now(), world.ball.status().next_index
+        await asyncio.sleep(0.2)  # nobody connected: about 2 s simulated
+        t1, after = world.ball.clock.now(), world.ball.status().next_index
+        assert after - before >= 150
+        assert abs((after - before) - (t1 - t0) * 100) <= 2
         assert last < before
 
 

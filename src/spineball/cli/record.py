@@ -36,13 +36,21 @@ async def _show_status(recorder: SessionRecorder) -> None:
         update = recorder.hub.latest
         if update is None:
             continue
-        line = status_line(update, recorder.stream.health().delivered)
+        line = status_line(
+            update, recorder.stream.health().delivered, recorder.stream.session_time()
+        )
         if tty:
             sys.stderr.write(f"\r{line}\x1b[K")
             sys.stderr.flush()
         elif time.monotonic() - last_plain >= PLAIN_STATUS_EVERY_S:
             last_plain = time.monotonic()
             _say(line)
+
+
+async def _end_after(recorder: SessionRecorder, duration_s: float) -> None:
+    await recorder.recording.wait()
+    await asyncio.sleep(duration_s)
+    recorder.end()
 
 
 async def _record(
@@ -88,7 +96,7 @@ async def _record(
             if serve:
                 await server.start()
             if duration_s is not None:
-                loop.call_later(duration_s, recorder.end)
+                timer = asyncio.create_task(_end_after(recorder, duration_s))
             _say(
                 f"recording from {ball or 'the nearest paired ball'} via {spec.label}; "
                 "Ctrl-C ends the session"
@@ -98,6 +106,8 @@ async def _record(
                 session_id = await recorder.run()
             finally:
                 status.cancel()
+                if duration_s is not None:
+                    timer.cancel()
                 if sys.stderr.isatty():
                     sys.stderr.write("\n")
                 if serve:
@@ -141,7 +151,7 @@ async def _record(
     type=click.FloatRange(min=1.0),
     default=None,
     metavar="SECONDS",
-    help="End the session after this long (default: Ctrl-C or the dashboard ends it).",
+    help="End the session after this long of recording (default: Ctrl-C or the dashboard).",
 )
 @click.option("--height", "height_m", type=click.FloatRange(1.0, 2.5), help="Your height in m.")
 @click.option("--mass", "mass_kg", type=click.FloatRange(25.0, 250.0), help="Your mass in kg.")

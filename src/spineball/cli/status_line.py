@@ -33,12 +33,13 @@ def _link(update: SessionUpdate) -> str:
     return " ".join(parts)
 
 
-def status_line(update: SessionUpdate, samples: int) -> str:
+def status_line(update: SessionUpdate, samples: int, session_s: float) -> str:
+    """``session_s``: the session clock now (the analysis may lag while it finds the heading)."""
     snap = update.snapshot
     level = snap.level if snap.on_ball and snap.level else "-"
     load = f"{snap.load_n:.0f} N" if snap.load_n is not None and snap.on_ball else "off ball"
     state = "" if update.state == "recording" else f"[{update.state}] "
-    line = f"{state}{_clock(snap.t_s)}  {samples} samples  {level}  {load}  {_link(update)}"
+    line = f"{state}{_clock(session_s)}  {samples} samples  {level}  {load}  {_link(update)}"
     if snap.lumbar == "red":
         line += "  LUMBAR: roll back up"
     if snap.symptom_stop is not None:

@@ -137,6 +137,8 @@ class SessionRecorder:
         self._cues: deque[CueNote] = deque(maxlen=MAX_CUES)
         self._inflation_target: float | None = None
         self._end = asyncio.Event()
+        #: set once the session exists in the store and samples are being recorded
+        self.recording = asyncio.Event()
         self._seq = 0
         self._publisher: Publisher | None = None
         self._alerted: set[str] = set()
@@ -299,6 +301,7 @@ class SessionRecorder:
         self._early_events.clear()
         if self.state == "waiting":
             self.state = "recording"
+        self.recording.set()
         log.info("recording session %d", store.session_id)
         return store
 
@@ -320,9 +323,9 @@ class SessionRecorder:
         """The session's final analysis, heading and advice, while the store is still open."""
         try:
             self.result = await asyncio.to_thread(self.live.result)
-        except Exception:  # the recording is safe; only its summary is missing
+        except Exception as err:  # the recording is safe; the summary says what is known
             log.exception("the session's final analysis failed")
-            return
+            self.result = self._fallback_result(f"the final analysis failed: {err}")
         self._save_heading(store)
         advice = self.result.get("advice")
         if advice:
@@ -344,6 +347,20 @@ class SessionRecorder:
                     person=self.person,
                 )
             )
+
+    def _fallback_result(self, warning: str) -> dict[str, Any]:
+        stop = self.live.snapshot().symptom_stop
+        return {
+            "session": {"duration_s": round(self.stream.session_time(), 2)},
+            "spots": [],
+            "flexions": [],
+            "lumbar_alerts": [],
+            "advice": None,
+            "symptom_stop": None
+            if stop is None
+            else {"t_s": stop.t_s, "symptom": stop.symptom, "advice": stop.advice},
+            "warnings": [warning],
+        }
 
     def _publish_final(self) -> None:
         update = self._update()

@@ -50,6 +50,11 @@ class RecorderServer:
         self._clients: set[asyncio.Task[None]] = set()
         self.served = 0
 
+    @property
+    def clients(self) -> int:
+        """Clients attached now."""
+        return len(self._clients)
+
     async def start(self) -> None:
         if self.path.exists():
             if socket_alive(self.path):
@@ -85,21 +90,29 @@ class RecorderServer:
             await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             self.hub.close(feed)
+            feed.offer(None)
             for part in (sender, receiver):
                 part.cancel()
             await asyncio.gather(sender, receiver, return_exceptions=True)
             writer.close()
-            with contextlib.suppress(OSError, asyncio.CancelledError):
-                await writer.wait_closed()
-            self._clients.discard(task)
+            try:
+                async with asyncio.timeout(1.0):  # a peer that does not read never lets it flush
+                    await writer.wait_closed()
+            except (TimeoutError, OSError):
+                writer.transport.abort()
+            finally:
+                self._clients.discard(task)
 
     async def _send(self, feed: UpdateFeed, writer: asyncio.StreamWriter) -> None:
         while (update := await feed.get()) is not None:
             writer.write(encode_update(update))
             try:
-                await asyncio.wait_for(writer.drain(), WRITE_TIMEOUT_S)
+                # asyncio.timeout, not wait_for: wait_for in Python 3.11 can swallow a
+                # cancellation that races with the drain finishing.
+                async with asyncio.timeout(WRITE_TIMEOUT_S):
+                    await writer.drain()
             except (TimeoutError, ConnectionError) as err:
-                log.info("client dropped: %s", err or "not reading")
+                log.info("client dropped: %s", str(err) or "it stopped reading updates")
                 return
 
     async def _receive(self, reader: asyncio.StreamReader) -> None:

@@ -523,8 +523,13 @@ class VirtualBall:
         attrs = self.attributes
         previous = self.clock.now()
         while True:
-            await self.clock.sleep(HOUSEKEEPING_PERIOD_S)
+            status_due = self._last_status_at + STATUS_PERIOD_S
+            await self.clock.sleep_until(min(previous + HOUSEKEEPING_PERIOD_S, status_due))
             now = self.clock.now()
+            if now >= status_due - 1e-6:
+                self._notify_status()
+            if now < previous + HOUSEKEEPING_PERIOD_S - 1e-6:
+                continue
             self.battery.drain(now - previous, streaming=self.sampler.streaming)
             previous = now
             self._battery_maybe_changed()
@@ -532,8 +537,6 @@ class VirtualBall:
                 with contextlib.suppress(ATT_Error):
                     self._notify(attrs.pressure, self._read_pressure(None))
                 self._notify(attrs.temperature, self._read_temperature(None))
-            if now - self._last_status_at >= STATUS_PERIOD_S - 1e-6:
-                self._notify_status()
 
 
 def _forget_smp_session(connection: Connection) -> None:

@@ -90,7 +90,7 @@ class BumbleBackend(BleBackend):
     """The Bumble backend on one open :class:`BumbleStack`."""
 
     connect_timeout_s = 5.0
-    scan_s = 2.0
+    scan_s = 1.0  # the virtual ball and a dongle next to the ball are heard at once
     reconnect_scan_s = 1.0
 
     def __init__(self, stack: BumbleStack) -> None:

@@ -362,7 +362,8 @@ class BallLink:
         """Until the link drops: fill holes, notice silence."""
         while not dropped.is_set() and not self._stopping:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(dropped.wait(), WATCH_PERIOD_S)
+                async with asyncio.timeout(WATCH_PERIOD_S):
+                    await dropped.wait()
             if dropped.is_set() or self._stopping:
                 return
             now = time.monotonic()
