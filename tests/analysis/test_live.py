@@ -102,7 +102,8 @@ def test_level_edges_bracket_the_level_shown() -> None:
     for snap in placed:
         assert len(snap.level_edges_mm) == len(LEVELS) - 1
         assert list(snap.level_edges_mm) == sorted(snap.level_edges_mm)
-        assert snap.level is not None and snap.position_mm is not None
+        assert snap.level is not None
+        assert snap.position_mm is not None
         # the level shown lies between the edges around it (edges rounded to 0.1 mm)
         i = LEVELS.index(snap.level)
         assert snap.position_mm >= (snap.level_edges_mm[i - 1] - 0.1 if i else -np.inf)

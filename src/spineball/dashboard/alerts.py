@@ -70,13 +70,16 @@ def _lumbar_alert(update: SessionUpdate) -> Alert | None:
     )
 
 
-def _link_alert(update: SessionUpdate, silent_s: float, attached: bool) -> Alert | None:
+def _link_alert(
+    update: SessionUpdate, silent_s: float, attached: bool, problem: str
+) -> Alert | None:
     if not attached:
         return Alert(
             "link",
             "warning",
             "RECORDER NOT REACHABLE",
-            "The screen lost its recorder; the recording may go on. Restart spineball dash.",
+            problem
+            or "The screen lost its recorder; the recording may go on. Restart spineball dash.",
         )
     if silent_s > SILENT_AFTER_S and update.state != "ended":
         return Alert(
@@ -103,17 +106,24 @@ def current_alerts(
     *,
     silent_s: float = 0.0,
     attached: bool = True,
+    problem: str = "",
     hidden: frozenset[str] = frozenset(),
 ) -> list[Alert]:
     """Active alerts, most severe first. ``hidden`` only ever removes HIDEABLE kinds."""
     if update is None:
-        gone = Alert(
-            "link",
-            "warning",
-            "RECORDER NOT REACHABLE",
-            "No data came from the recorder. Restart spineball dash.",
-        )
-        return [] if attached or "link" in hidden else [gone]
+        if "link" in hidden:
+            return []
+        if attached:
+            return [
+                Alert(
+                    "link",
+                    "notice",
+                    "CONNECTING",
+                    "Starting the recorder and looking for the ball…",
+                )
+            ]
+        detail = problem or "No data came from the recorder. Restart spineball dash."
+        return [Alert("link", "warning", "RECORDER NOT REACHABLE", detail)]
     snap = update.snapshot
     alerts: list[Alert] = []
     if snap.symptom_stop is not None:
@@ -129,7 +139,7 @@ def current_alerts(
     if lumbar is not None:
         alerts.append(lumbar)
     alerts.extend(_pressure_alerts(update))
-    link = _link_alert(update, silent_s, attached)
+    link = _link_alert(update, silent_s, attached, problem)
     if link is not None:
         alerts.append(link)
     if snap.unstable:

@@ -22,12 +22,12 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 
 from spineball.dashboard.alerts import Alert
+from spineball.dashboard.connect import BallFinder, ConnectError, RecorderConnection
 from spineball.dashboard.context import DashContext
-from spineball.dashboard.messages import StreamEnded, UpdateArrived
+from spineball.dashboard.messages import ConnectFailed, StreamEnded, UpdateArrived
 from spineball.dashboard.screens.dialogs import SymptomPicker
 from spineball.dashboard.screens.help import HelpScreen
 from spineball.dashboard.screens.session import SessionScreen
-from spineball.dashboard.screens.summary import SummaryScreen
 from spineball.dashboard.settings import DashboardSettings
 from spineball.dashboard.source import SourceInfo
 from spineball.dashboard.state import LiveView
@@ -53,16 +53,22 @@ class DashboardApp(App[None]):
 
     def __init__(
         self,
-        client: SessionClient,
+        client: SessionClient | None,
         source: SourceInfo,
         *,
+        connection: RecorderConnection | None = None,
+        finder: BallFinder | None = None,
         settings: DashboardSettings | None = None,
         db_path: Path | None = None,
         speed: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
+        if client is None and connection is None:
+            raise ValueError("the dashboard needs a client or a way to reach a recorder")
         self.client = client
+        self.connection = connection
+        self.finder = finder
         self.ctx = DashContext(
             view=LiveView(),
             source=source,
@@ -95,6 +101,13 @@ class DashboardApp(App[None]):
 
     @work(exclusive=True, group="updates")
     async def follow_updates(self) -> None:
+        if self.client is None:
+            assert self.connection is not None
+            try:
+                self.client = await self.connection.attach()
+            except ConnectError as err:
+                self.post_message(ConnectFailed(str(err)))
+                return
         try:
             async for update in self.client.updates():
                 self.post_message(UpdateArrived(update))
@@ -109,11 +122,29 @@ class DashboardApp(App[None]):
         result = message.update.result
         if message.update.state == "ended" and result is not None and not self._summary_shown:
             self._summary_shown = True
+            from spineball.dashboard.screens.summary import SummaryScreen  # at the end only
+
             self.push_screen(SummaryScreen(self.ctx, result))
+
+    def on_connect_failed(self, message: ConnectFailed) -> None:
+        self.view.detach(message.problem)
+        self.request_redraw()
+        if self.finder is None or self.connection is None:
+            return
+
+        def chosen(address: str | None) -> None:
+            if address is not None and self.connection is not None:
+                self.connection = self.connection.for_ball(address)
+                self.view.reattach()
+                self.follow_updates()
+
+        from spineball.dashboard.screens.pair import PairScreen  # only when no recorder came up
+
+        self.push_screen(PairScreen(self.ctx, self.finder, message.problem), chosen)
 
     def on_stream_ended(self, message: StreamEnded) -> None:
         if not self.view.ended:
-            self.view.detach()
+            self.view.detach(message.error or "")
             if message.error:
                 self.notify(f"recorder: {message.error}", severity="error", timeout=10)
         self.request_redraw()
@@ -121,6 +152,9 @@ class DashboardApp(App[None]):
     # ------------------------------------------------------------------ data out
 
     async def send_input(self, message: UserInput) -> bool:
+        if self.client is None:
+            self.notify("not connected to a recorder yet", severity="warning", timeout=4)
+            return False
         try:
             await self.client.send(message)
         except ConnectionError as err:
@@ -191,5 +225,6 @@ class DashboardApp(App[None]):
             self.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
-        await self.client.close()
+        if self.client is not None:
+            await self.client.close()
         self.exit(message=self.ctx.source.quit_note or None)

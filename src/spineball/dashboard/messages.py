@@ -21,3 +21,11 @@ class StreamEnded(Message):
     def __init__(self, error: str | None = None) -> None:
         super().__init__()
         self.error = error
+
+
+class ConnectFailed(Message):
+    """No recorder could be reached or started; ``problem`` is one line for the user."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        self.problem = problem

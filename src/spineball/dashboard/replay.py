@@ -50,6 +50,7 @@ from spineball.sessionfile import SYMPTOMS, CalibrationPoint, Event, SessionData
 
 UPDATE_HZ: Final = 20.0  # a recorder sends 10–20 updates a second (session API)
 CATCH_UP_STEP_S: Final = 0.25  # jumping ahead: one update per quarter second of data …
+CATCH_UP_BATCH: Final = 20  # updates worked out per trip to the worker thread
 DENSE_TAIL_S: Final = 3.0  # … and the last seconds at the live rate (the calibration's window)
 MAX_SPEED: Final = 100.0
 
@@ -200,14 +201,14 @@ class ReplayClient:
             raise RuntimeError("a replay's updates can be followed only once")
         self._started = True
         if self._skip_to > self._start_s:
-            for update in await asyncio.to_thread(self._catch_up, self._start_s, self._skip_to):
+            async for update in self._catching_up(self._start_s, self._skip_to):
                 yield update
         self._anchor = (self._skip_to, self._clock())
         next_tick = self._clock()
         while not self._closed:
             if self._seek is not None:
                 (to_s, hold), self._seek = self._seek, None
-                for update in await asyncio.to_thread(self._catch_up, self._pos, to_s):
+                async for update in self._catching_up(self._pos, to_s):
                     yield update
                 self._anchor = (to_s, self._clock())
                 self._hold_at = to_s if hold else self.end_s
@@ -242,12 +243,22 @@ class ReplayClient:
 
     # ------------------------------------------------------------------ analysis (worker thread)
 
-    def _catch_up(self, from_s: float, to_s: float) -> list[SessionUpdate]:
-        """Updates for a jump ahead: sparse, and the last seconds at the live rate."""
+    async def _catching_up(self, from_s: float, to_s: float) -> AsyncIterator[SessionUpdate]:
+        """Updates for a jump ahead: sparse, and the last seconds at the live rate.
+
+        Worked out a few at a time in the worker thread, so the screen fills as it goes.
+        """
         dense_from = max(to_s - DENSE_TAIL_S, from_s)
         sparse = np.arange(from_s + CATCH_UP_STEP_S, dense_from, CATCH_UP_STEP_S)
         dense = np.arange(dense_from, to_s, self._period)[1:]
-        return [self._step(float(t), []) for t in (*sparse, *dense, to_s)]
+        steps = [float(t) for t in (*sparse, *dense, to_s)]
+        for i in range(0, len(steps), CATCH_UP_BATCH):
+            batch = steps[i : i + CATCH_UP_BATCH]
+            for update in await asyncio.to_thread(self._steps, batch):
+                yield update
+
+    def _steps(self, times: list[float]) -> list[SessionUpdate]:
+        return [self._step(t, []) for t in times]
 
     def _step(self, target_s: float, inputs: Sequence[UserInput]) -> SessionUpdate:
         trace = TracePoints()

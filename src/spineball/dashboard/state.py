@@ -52,6 +52,7 @@ class LiveView:
         self.tally = LevelTally()
         self.received_at: float | None = None  # monotonic time of the newest update
         self.attached = True
+        self.problem = ""
         self.updates = 0
         self.version = 0  # bumped on every update
         self.trace_version = 0  # bumped when plot points arrive: the plot redraws only then
@@ -75,9 +76,15 @@ class LiveView:
         self.updates += 1
         self.version += 1
 
-    def detach(self) -> None:
-        """The client's stream ended or broke."""
+    def detach(self, problem: str = "") -> None:
+        """The client's stream ended or broke (or never started: ``problem`` says why)."""
         self.attached = False
+        self.problem = problem
+        self.version += 1
+
+    def reattach(self) -> None:
+        self.attached = True
+        self.problem = ""
         self.version += 1
 
     @property
@@ -90,7 +97,11 @@ class LiveView:
     def alerts(self, now: float, hidden: frozenset[str] = frozenset()) -> list[Alert]:
         attached = self.attached or self.ended
         return current_alerts(
-            self.update, silent_s=self.silent_s(now), attached=attached, hidden=hidden
+            self.update,
+            silent_s=self.silent_s(now),
+            attached=attached,
+            problem=self.problem,
+            hidden=hidden,
         )
 
     def recent_pressure_pa(self, seconds: float) -> FloatArray:

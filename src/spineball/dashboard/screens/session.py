@@ -12,10 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from spineball.dashboard.context import DashContext
-from spineball.dashboard.screens.calibrate import CalibrateScreen
 from spineball.dashboard.screens.dialogs import ConfirmEnd, LandmarkPicker
-from spineball.dashboard.screens.history import HistoryScreen
-from spineball.dashboard.screens.inflate import InflateScreen
 from spineball.dashboard.widgets.panels import (
     AdviceLine,
     AlertBanner,
@@ -172,11 +169,19 @@ class SessionScreen(Screen[None]):
 
         self.app.push_screen(ConfirmEnd(), confirmed)
 
+    # the tools load on first use: the live view must come up fast
+
     def action_inflate(self) -> None:
+        from spineball.dashboard.screens.inflate import InflateScreen
+
         self.app.push_screen(InflateScreen(self.ctx))
 
     def action_calibrate(self) -> None:
+        from spineball.dashboard.screens.calibrate import CalibrateScreen
+
         self.app.push_screen(CalibrateScreen(self.ctx))
 
     def action_history(self) -> None:
+        from spineball.dashboard.screens.history import HistoryScreen
+
         self.app.push_screen(HistoryScreen(self.ctx))

@@ -14,7 +14,6 @@ from textual.widgets import Footer, Static
 
 from spineball.dashboard.context import DashContext
 from spineball.dashboard.format import clock
-from spineball.dashboard.screens.history import HistoryScreen
 from spineball.dashboard.widgets.panels import AlertBanner, StatusBar
 
 
@@ -103,4 +102,6 @@ class SummaryScreen(Screen[None]):
         self.dismiss(None)
 
     def action_history(self) -> None:
+        from spineball.dashboard.screens.history import HistoryScreen  # the store, on first use
+
         self.app.push_screen(HistoryScreen(self.ctx))
