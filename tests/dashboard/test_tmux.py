@@ -7,6 +7,8 @@ far. A private tmux server (``-L``) keeps this away from any other tmux.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import re
 import subprocess
@@ -17,8 +19,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-from tests.dashboard.conftest import QUIET_SEED, simulated
 
 SPINEBALL = [sys.executable, "-m", "spineball"]
 
@@ -91,53 +91,57 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         )
 
 
-@pytest.fixture(scope="module")
-def session_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path, _sidecar, _truth = simulated(QUIET_SEED).write(
-        tmp_path_factory.mktemp("replay") / "person1.csv"
-    )
-    return path
+def end_recorders(runtime: Path) -> None:
+    """Send End to any recorder still serving in ``runtime`` (a test that failed midway)."""
+    from spineball.session.api import EndSession
+    from spineball.session.socket_client import SocketClient
+
+    async def end(path: Path) -> None:
+        client = await SocketClient.connect(path)
+        await client.send(EndSession())
+        async for _update in client.updates():
+            pass
+
+    for path in runtime.glob("recorder-*.sock"):
+        with contextlib.suppress(OSError, ConnectionError):
+            asyncio.run(asyncio.wait_for(end(path), 30))
 
 
-def test_position_spot_timer_and_pain_target(terminal: Terminal, session_file: Path) -> None:
-    # person 1 rests on an unrated spot at T3/T4 from 34 s to 46 s
-    terminal.start(*SPINEBALL, "dash", "--replay", str(session_file), "--start", "40")
-    screen = terminal.wait_for(lambda s: "Spot at T" in s)
-    assert re.search(r"▼─* T[345] ±\d+ mm", screen), screen  # the ball on the spine map
-    assert "C7  T1  T2" in screen
-    assert "Pain? press 1–9" in screen
-    assert "exercise guidance, not diagnosis" in screen
+def test_virtual_ball_through_the_recorder(terminal: Terminal, tmp_path: Path) -> None:
+    """``spineball dash --virtual``: a recorder starts on the virtual ball; a person lies on it.
 
-    # the spot timer counts in big digits (rows 9–11 at the left of the spot card)
-    def digits(s: str) -> list[str]:
-        return [line[:16] for line in s.splitlines()[9:12]]
+    Person 5 settles on T4 at 11–22 s, and rolls past L1 at 62–67 s (×3 here).
+    """
+    runtime = tmp_path / "run"
+    terminal.env["SPINEBALL_RUNTIME_DIR"] = str(runtime)
+    try:
+        terminal.start(*SPINEBALL, "dash", "--virtual", "--seed", "5", "--time-scale", "3")
+        terminal.wait_for(lambda s: "CONNECTING" in s or "● REC" in s)
+        screen = terminal.wait_for(lambda s: "● REC" in s and "▼" in s, timeout_s=60)
+        assert re.search(r"▼─* [CTL]\d+ ±\d+ mm", screen), screen  # the ball on the spine
+        assert "Ball SB-" in screen
+        assert "streaming" in screen
+        screen = terminal.wait_for(lambda s: "Settling at T" in s or "Spot at T" in s)
 
-    first = digits(screen)
-    terminal.wait_for(lambda s: digits(s) != first)
-    terminal.keys("6")
-    screen = terminal.wait_for(lambda s: "target 4" in s)
-    assert "Pain 6→6 target 4" in screen
-    terminal.keys("4")
-    screen = terminal.wait_for(lambda s: "Pain 6→4 target 4 ✓" in s)
-    terminal.keys("q")
-    deadline = time.monotonic() + 10
-    while terminal.running() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not terminal.running()
+        def digits(s: str) -> list[str]:  # the spot timer's big digits
+            return [line[:16] for line in s.splitlines()[9:12]]
 
-
-def test_lumbar_alarm_when_the_person_rolls_too_far(terminal: Terminal, session_file: Path) -> None:
-    excursion = simulated(QUIET_SEED).truth["lumbar_excursions"][0]  # 132–137 s
-    start = excursion["start_s"] - 2.0
-    terminal.start(
-        *SPINEBALL, "dash", "--replay", str(session_file), "--start", f"{start:.1f}", "--speed", "2"
-    )
-    terminal.wait_for(lambda s: "REPLAY" in s)
-    # amber first (the ball may be at T12), then red past L1
-    terminal.wait_for(lambda s: "▲ NEAR THE LOW BACK — GO NO FURTHER" in s, timeout_s=20)
-    screen = terminal.wait_for(lambda s: "⚠ LOW BACK — ROLL BACK UP NOW" in s, timeout_s=20)
-    assert "Never roll over the lumbar spine" in screen
-    assert "Roll back up towards the" in screen
-    # rolled back up: the banner is calm again
-    screen = terminal.wait_for(lambda s: "No alerts" in s, timeout_s=20)
-    terminal.keys("q")
+        first = digits(screen)
+        terminal.wait_for(lambda s: digits(s) != first)
+        terminal.keys("6")
+        screen = terminal.wait_for(lambda s: "target 4" in s)
+        assert "Pain 6→6 target 4" in screen
+        screen = terminal.wait_for(lambda s: "LOW BACK — ROLL BACK UP NOW" in s, timeout_s=60)
+        assert "⚠" in screen
+        assert "Never roll over the lumbar spine" in screen
+        terminal.keys("e")
+        terminal.keys("y")
+        screen = terminal.wait_for(lambda s: "Session summary" in s, timeout_s=30)
+        assert "ENDED" in screen
+        terminal.keys("q")
+        deadline = time.monotonic() + 30
+        while list(runtime.glob("recorder-*.sock")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not list(runtime.glob("recorder-*.sock")), "the recorder did not finish"
+    finally:
+        end_recorders(runtime)

@@ -34,15 +34,18 @@ class RecorderConnection:
     radio: RadioSpec
     ball: str | None = None
     db_path: Path | None = None
+    extra_args: tuple[str, ...] = ()  # more ``spineball record`` options for a new recorder
 
     def for_ball(self, ball: str) -> RecorderConnection:
-        return RecorderConnection(self.radio, ball, self.db_path)
+        return RecorderConnection(self.radio, ball, self.db_path, self.extra_args)
 
     async def attach(self) -> SessionClient:
         from spineball.session.launcher import RecorderStartError, ensure_recorder
 
         try:
-            return await ensure_recorder(self.ball, radio=self.radio, db=self.db_path)
+            return await ensure_recorder(
+                self.ball, radio=self.radio, db=self.db_path, extra_args=self.extra_args
+            )
         except RecorderStartError as err:
             raise ConnectError(str(err)) from None
         except OSError as err:

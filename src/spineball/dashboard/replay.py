@@ -49,7 +49,7 @@ from spineball.session.api import (
 from spineball.sessionfile import SYMPTOMS, CalibrationPoint, Event, SessionData, read_session
 
 UPDATE_HZ: Final = 20.0  # a recorder sends 10–20 updates a second (session API)
-CATCH_UP_STEP_S: Final = 0.25  # jumping ahead: one update per quarter second of data …
+CATCH_UP_STEP_S: Final = 0.5  # jumping ahead: one update per half second of data …
 CATCH_UP_BATCH: Final = 20  # updates worked out per trip to the worker thread
 DENSE_TAIL_S: Final = 3.0  # … and the last seconds at the live rate (the calibration's window)
 MAX_SPEED: Final = 100.0
@@ -60,7 +60,8 @@ class ReplayClient:
 
     ``speed`` scales time (2.0 plays twice as fast). ``start_s`` jumps ahead:
     the data before it is analysed at once and sent as a burst of updates (one
-    per quarter second), so the plot and the spine map are filled. The replay
+    per half second, the last 3 s at the live rate), so the plot and the spine
+    map are filled. The replay
     stops moving at ``hold_at_s`` (still "recording"), which gives tests and
     screenshots a fixed position. The session ends at the end of the data, on
     :class:`EndSession` or on a symptom report, with the analysis result.

@@ -61,8 +61,12 @@ def summary_renderables(result: dict[str, Any]) -> list[Text | Table]:
         )
     )
     advice = result.get("advice", {})
-    if advice:
-        out.append(Text(f"Inflation next time: {advice['action']} — {advice['reason']}"))
+    if advice and advice["action"] == "keep":
+        out.append(Text(f"Inflation next time: {advice['reason']}"))
+    elif advice:
+        verb = "pump up" if advice["action"] == "increase" else "let air out"
+        delta = f"{float(advice['delta_kpa']):+.1f} kPa"
+        out.append(Text(f"Inflation next time: {verb} {delta} — {advice['reason']}"))
     return out
 
 

@@ -183,14 +183,23 @@ class LinkPanel(Line):
             return "–" if value is None else f"{value}{unit}"
 
         name = link.name or link.address or "ball"
-        text = (
-            f"Ball {name} · {link.phase} · signal {opt(link.rssi_dbm, ' dBm')} · "
-            f"loss {link.loss_pct:.1f} % · {plural(link.reconnects, 'reconnect')} · "
-            f"backfill {link.backfill_pending} · battery {opt(link.battery_pct, ' %')}"
-        )
+        parts = [
+            f"Ball {name}",
+            link.phase,
+            f"signal {opt(link.rssi_dbm, ' dBm')}",
+            f"loss {link.loss_pct:.1f} %",
+        ]
+        # counts that only matter when something happened
+        if link.reconnects:
+            parts.append(plural(link.reconnects, "reconnect"))
+        if link.backfill_pending:
+            parts.append(f"{link.backfill_pending} samples to fetch")
+        if link.gaps_s:
+            parts.append(f"{link.gaps_s:.1f} s lost")
+        parts.append(f"battery {opt(link.battery_pct, ' %')}")
         if link.error:
-            text += f" · {link.error}"
-        self.put(text)
+            parts.append(link.error)
+        self.put(" · ".join(parts))
 
 
 class CueList(Line):
