@@ -5,6 +5,8 @@ Every screen and key: what a person lying on the ball sees, and what reaches the
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,8 +39,10 @@ from tests.dashboard.conftest import (
 
 def text(app: DashboardApp, selector: str) -> str:
     """The plain text a Line (or the spine map) shows on the current screen."""
-    widget = app.screen.query_one(selector)
-    rendered = widget.render()
+    found = app.screen.query(selector)
+    if not found:
+        return ""  # not composed yet
+    rendered = found.first().render()
     return rendered.plain if isinstance(rendered, Text) else str(rendered)
 
 
@@ -328,3 +332,65 @@ async def test_with_a_recorder_q_says_the_recording_goes_on() -> None:
         await settle(pilot, reached(app, 1.0))
         assert footer_keys(app)["q"] == "Quit (recording goes on)"
         assert "REC" in text(app, "#status")
+
+
+@pytest.fixture
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Data (bonds of the virtual world), config and the recorder's socket in temp dirs."""
+    monkeypatch.setenv("SPINEBALL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SPINEBALL_CONFIG_DIR", str(tmp_path / "config"))
+    with tempfile.TemporaryDirectory(prefix="sb-", dir="/tmp") as run:  # sockets: short paths
+        monkeypatch.setenv("SPINEBALL_RUNTIME_DIR", run)
+        yield tmp_path
+
+
+async def test_pair_screen_scans_and_pairs_the_virtual_ball(private_dirs: Path) -> None:
+    from spineball.dashboard.connect import BallFinder
+    from spineball.dashboard.screens.pair import PairScreen
+    from spineball.session.radio import RadioSpec
+
+    finder = BallFinder(RadioSpec(virtual=True, seed=5))
+    app = dashboard(replay(SPOT_SEED, 1.0))
+    chosen: list[str | None] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, reached(app, 1.0))
+        app.push_screen(PairScreen(app.ctx, finder, "no paired ball in reach"), chosen.append)
+        await settle(pilot, lambda: isinstance(app.screen, PairScreen))
+        screen = app.screen
+        assert isinstance(screen, PairScreen)
+        await settle(pilot, lambda: "no paired ball in reach" in text(app, "#pair-problem"))
+        assert "hold the ball's button for 3 s" in text(app, "#pair-help")
+        await settle(pilot, lambda: bool(screen.balls), timeout_s=30)
+        ball = screen.balls[0]
+        assert ball.name is not None
+        assert ball.name.startswith("SB-")
+        assert not ball.paired
+        assert ball.pairing_open  # a new ball with no bonds: its window is open
+        assert "1 found" in text(app, "#pair-progress")
+        await pilot.press("enter")
+        await settle(pilot, lambda: chosen != [], timeout_s=30)
+    assert chosen == [ball.address]
+    again = await finder.scan()
+    assert [b.paired for b in again] == [True]
+
+
+async def test_without_a_recorder_the_pair_screen_says_why(private_dirs: Path) -> None:
+    from spineball.dashboard.connect import BallFinder, RecorderConnection
+    from spineball.dashboard.screens.pair import PairScreen
+    from spineball.session.radio import RadioSpec
+
+    nowhere = RadioSpec(transport="tcp-client:127.0.0.1:9")  # no HCI controller listens there
+    app = DashboardApp(
+        None,
+        SourceInfo("recorder", "your ball", keeps_recording=True),
+        connection=RecorderConnection(nowhere, None, None, ("--duration", "5")),
+        finder=BallFinder(nowhere),
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "CONNECTING" in text(app, "#banner")
+        await settle(pilot, lambda: isinstance(app.screen, PairScreen), timeout_s=60)
+        await settle(pilot, lambda: "Could not start recording" in text(app, "#pair-problem"))
+        await settle(pilot, lambda: "Scanning failed" in text(app, "#pair-progress"), timeout_s=30)
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, SessionScreen))
+        assert "RECORDER NOT REACHABLE" in text(app, "#banner")

@@ -74,6 +74,8 @@ class PairScreen(Screen[str | None]):
         self.query_one(AlertBanner).show(view.alerts(now, self.ctx.settings.hide_alerts))
 
     def _progress(self, message: str, ok: bool | None = None) -> None:
+        if not self.is_attached:
+            return
         style = "" if ok is None else "bold green3" if ok else "bold yellow"
         self.query_one("#pair-progress", Line).put(Text(message, style))
 
@@ -90,6 +92,8 @@ class PairScreen(Screen[str | None]):
             return
         finally:
             self.busy = False
+        if not self.is_attached:  # dismissed meanwhile
+            return
         self._fill(self.balls)
         if self.balls:
             self._progress(f"{len(self.balls)} found. Enter pairs (or uses) the highlighted ball.")
@@ -121,6 +125,11 @@ class PairScreen(Screen[str | None]):
     def action_rescan(self) -> None:
         if not self.busy:
             self.rescan()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row of the list (the table has the keyboard)."""
+        event.stop()
+        self.action_pair()
 
     def action_pair(self) -> None:
         ball = self._selected()

@@ -76,22 +76,25 @@ class SpotCard(Vertical):
     """Big level and timer (level only on tall screens) with the lines beside or below."""
 
     def compose(self) -> ComposeResult:
+        self._level = BigText("", id="spot-level")
+        self._timer = BigText("-:--", id="spot-clock")
+        self._text = Line(id="spot-text")
         with Horizontal(id="spot-big"):
-            yield BigText("", id="spot-level")
-            yield BigText("-:--", id="spot-clock")
-        yield Line(id="spot-text")
+            yield self._level
+            yield self._timer
+        yield self._text
 
     def show(self, snap: LiveSnapshot | None) -> None:
         on = snap is not None and snap.on_ball
         calm = snap is not None and snap.lumbar == "ok"
         still = snap.still_s if snap is not None and on and calm else None
-        timer = self.query_one("#spot-clock", BigText)
+        timer = self._timer
         timer.show(clock(still) if still is not None else "-:--")
         timer.set_class(snap is not None and snap.in_spot, "-spot")
-        level = self.query_one("#spot-level", BigText)
+        level = self._level
         level.show(snap.level if snap is not None and on and snap.level else "")
         level.set_class(snap is not None and snap.lumbar != "ok", "-lumbar")
         title = f"Spot · {snap.level}" if snap is not None and on and snap.level else "Spot"
         if self.border_title != title:
             self.border_title = title
-        self.query_one("#spot-text", Line).put(spot_lines(snap))
+        self._text.put(spot_lines(snap))
