@@ -11,6 +11,7 @@ update).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -142,11 +143,19 @@ class DashboardApp(App[None]):
 
         self.push_screen(PairScreen(self.ctx, self.finder, message.problem), chosen)
 
-    def on_stream_ended(self, message: StreamEnded) -> None:
-        if not self.view.ended:
-            self.view.detach(message.error or "")
-            if message.error:
-                self.notify(f"recorder: {message.error}", severity="error", timeout=10)
+    async def on_stream_ended(self, message: StreamEnded) -> None:
+        if self.view.ended:
+            self.request_redraw()
+            return
+        problem = message.error or ""
+        if self.connection is not None and self.client is not None:
+            await self.client.close()
+            self.client = None  # a new attach starts from scratch
+            problem = await asyncio.to_thread(self.connection.why_lost) or problem
+        if problem and self.finder is not None:
+            self.post_message(ConnectFailed(problem))  # a recorder that died: pair or retry
+            return
+        self.view.detach(problem)
         self.request_redraw()
 
     # ------------------------------------------------------------------ data out

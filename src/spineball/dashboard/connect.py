@@ -51,6 +51,20 @@ class RecorderConnection:
         except OSError as err:
             raise ConnectError(f"cannot reach the recorder: {err.strerror or err}") from None
 
+    def why_lost(self) -> str:
+        """After the updates stopped: the recorder's last words if it is gone, else ""."""
+        from spineball.session.runtime import log_path, socket_path
+        from spineball.session.server import socket_alive
+
+        if socket_alive(socket_path(self.ball)):
+            return ""
+        try:
+            lines = log_path(self.ball).read_text(errors="replace").splitlines()
+        except OSError:
+            return "the recorder stopped"
+        last = next((ln for ln in reversed(lines) if ln.strip()), "")
+        return "the recorder stopped: " + (last.removeprefix("spineball: error: ") or "no message")
+
 
 @dataclass(frozen=True, slots=True)
 class BallFinder:

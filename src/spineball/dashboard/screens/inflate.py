@@ -117,11 +117,13 @@ class InflateScreen(Screen[None]):
             digits.update(value)
         width = self.query_one("#inflate-bar", Line).content_size.width
         self.query_one("#inflate-bar", Line).put(gauge_bar(guide, width))
-        self.query_one("#inflate-say", Line).put(instruction(guide))
         on_ball = update is not None and update.snapshot.on_ball
-        hint = (
-            "Get off the ball to pump: pressure under load reads high."
-            if on_ball
-            else "+ / − move the target by 0.5 kPa · Enter when done"
+        if on_ball:  # the pressure under a person is not the inflation
+            self.query_one("#inflate-say", Line).put(
+                Text("● GET OFF THE BALL to read its inflation", "bold yellow")
+            )
+        else:
+            self.query_one("#inflate-say", Line).put(instruction(guide))
+        self.query_one("#inflate-hint", Line).put(
+            "+ / − move the target by 0.5 kPa · Enter when done"
         )
-        self.query_one("#inflate-hint", Line).put(hint)

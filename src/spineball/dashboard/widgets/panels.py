@@ -182,9 +182,9 @@ class LinkPanel(Line):
         def opt(value: object, unit: str) -> str:
             return "–" if value is None else f"{value}{unit}"
 
-        name = link.name or link.address or "ball"
+        name = link.name or link.address
         parts = [
-            f"Ball {name}",
+            f"Ball {name}" if name else "Ball not found yet",
             link.phase,
             f"signal {opt(link.rssi_dbm, ' dBm')}",
             f"loss {link.loss_pct:.1f} %",
