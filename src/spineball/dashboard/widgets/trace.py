@@ -19,6 +19,7 @@ from spineball.dashboard.format import G, kg, kpa
 from spineball.dashboard.ring import FloatArray, Ring
 
 SCALE_STEP_KG: Final = 10.0
+JOIN_S: Final = 2.0  # points further apart than this are a gap in the data, not a line
 MIN_SCALE_KG: Final = 20.0
 MAX_POINTS_PER_S: Final = 25  # the session API sends at most 20 plot points a second
 AXIS_WIDTH: Final = 4  # "100 " on the left
@@ -34,7 +35,8 @@ def braille(
     """``rows`` strings of ``cols`` braille cells; each dot column spans window_s / (2·cols)."""
     dots_x, dots_y = 2 * cols, 4 * rows
     good = np.isfinite(y) & (t > t_end - window_s)
-    x = ((t[good] - (t_end - window_s)) / window_s * dots_x).astype(np.int64)
+    tg = t[good]
+    x = ((tg - (t_end - window_s)) / window_s * dots_x).astype(np.int64)
     x = np.clip(x, 0, dots_x - 1)
     level = np.clip(y[good] / y_max, 0.0, 1.0)
     dot = np.round((1.0 - level) * (dots_y - 1)).astype(np.int64)
@@ -42,6 +44,10 @@ def braille(
     bottom = np.full(dots_x, -1)
     np.minimum.at(top, x, dot)
     np.maximum.at(bottom, x, dot)
+    # join each point to the one before, so sparse points still draw a line; not across gaps
+    joined = np.flatnonzero(np.diff(tg) <= JOIN_S) + 1
+    np.minimum.at(top, x[joined], np.minimum(dot[joined], dot[joined - 1]))
+    np.maximum.at(bottom, x[joined], np.maximum(dot[joined], dot[joined - 1]))
     rows_idx = np.arange(dots_y)[:, None]
     mask: npt.NDArray[np.bool_] = (rows_idx >= top[None, :]) & (rows_idx <= bottom[None, :])
     cells = (mask.reshape(rows, 4, cols, 2) * DOT_BITS[None, :, None, :]).sum(axis=(1, 3))
