@@ -8,10 +8,11 @@ minimal Textual app until its first frame shows "ready", in the same run.
 
 Latency and CPU run the real app in this process with a driver that renders
 every frame to terminal bytes exactly as on a terminal (only the final write
-is dropped): a 200 Hz simulated person replayed at 1×. Latency is from a plot
-point's time at the source (when the replay plays that sample) to the write of
-the first frame that shows it; baseline: the same replay's updates arriving in
-a bare loop (what the source itself adds). CPU is this process's CPU time over
+is dropped): a 200 Hz simulated person replayed at 1×. Latency is measured at
+each change of the load chart (samples that change nothing on screen need no
+frame): from the newest sample's time at the source (when the replay plays it)
+to the write of that frame; baseline: the same replay's updates arriving in a
+bare loop (what the source itself adds). CPU is this process's CPU time over
 wall time (analysis threads included); baseline: the same replay without a
 screen. With a recorder (``spineball record --virtual --serve --rate 200``
 in another process), the dashboard process holds only the screen and the
@@ -45,6 +46,7 @@ from textual.drivers.headless_driver import HeadlessDriver
 from spineball.dashboard.app import DashboardApp
 from spineball.dashboard.replay import ReplayClient
 from spineball.dashboard.source import SourceInfo
+from spineball.dashboard.widgets.trace import TracePlot
 from spineball.session.api import SessionClient, SessionUpdate
 from spineball.sessionfile import SessionData
 from spineball.virtual.body import random_scenario, simulate
@@ -134,7 +136,17 @@ async def run_screen(
     draws: list[tuple[float, float | None]] = []
     app = DashboardApp(client, SourceInfo("replay", "bench"))
     app.driver_class = TimedDriver
-    app.on_frame = lambda now, newest: draws.append((now, newest))
+    seen = [0]
+
+    def frame(now: float, newest: float | None) -> None:
+        """Note frames whose chart changed: they are the ones that show new samples."""
+        plot = app.screen.query(TracePlot)
+        changes = plot.first().changes if plot else 0
+        if changes != seen[0]:
+            seen[0] = changes
+            draws.append((now, newest))
+
+    app.on_frame = frame
     task = asyncio.create_task(app.run_async(size=size))
     await asyncio.sleep(2.0)
     cpu0, wall0 = time.process_time(), time.monotonic()
@@ -146,23 +158,17 @@ async def run_screen(
 
 
 def screen_latency_ms(
-    app: DashboardApp,
-    client: ReplayClient,
-    draws: list[tuple[float, float | None]],
-    writes: list[float],
+    client: ReplayClient, draws: list[tuple[float, float | None]], writes: list[float]
 ) -> np.ndarray:
-    """Per plot point: source time → write of the first frame that showed it."""
+    """Per chart change: the newest sample's time at the source → the frame's write."""
     w = np.array(writes)
-    points = app.view.trace.latest()[0]
-    points = points[points > START_S + 0.5]
     out = []
-    for t in points:
-        drawn = next((d for d, newest in draws if newest is not None and newest >= t), None)
-        if drawn is None:
+    for drawn, newest in draws:
+        if newest is None or newest <= START_S + 0.5:
             continue
         k = int(np.searchsorted(w, drawn))
         if k < len(w):
-            out.append((w[k] - client.source_time(float(t))) * 1000.0)
+            out.append((w[k] - client.source_time(newest)) * 1000.0)
     return np.array(out)
 
 
@@ -264,13 +270,13 @@ async def measure(seconds: float) -> None:
     for size in ((80, 24), (120, 40)):
         client = replay_client(200.0)
         app, cpu, draws, writes = await run_screen(client, seconds, size)
-        lat = screen_latency_ms(app, client, draws, writes)
+        lat = screen_latency_ms(client, draws, writes)
         print(
             f"dashboard {size[0]}×{size[1]} at 200 Hz: CPU {cpu * 100:.1f} % "
             f"(screen alone ≈ {(cpu - cpu_base) * 100:.1f} %), "
             f"{app.frames / (seconds + 2.0):.1f} frames/s, "
             f"sensor→screen p50 {pct(lat, 50):.0f} ms, p99 {pct(lat, 99):.0f} ms "
-            f"({len(lat)} points)"
+            f"({len(lat)} chart changes)"
         )
 
 

@@ -107,7 +107,7 @@ class SessionScreen(Screen[None]):
         self._spine.show(snap, view.tally)
         self._spot.show(snap)
         gauge = float(view.trace.latest(1)[1, 0]) if len(view.trace) else None
-        self._trace.show(view.trace, view.trace_version, snap.load_n if snap else None, gauge)
+        self._trace.show(view.trace, view.trace_version, snap.load_n if snap else None, gauge, now)
         self._plan.show(snap.plan if snap else None, self._plan.content_size.width)
         self._advice.show(snap.advice if snap else None)
         self._link.show(update.link if update else None, self.ctx.source, self.ctx.speed)
