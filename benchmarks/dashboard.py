@@ -17,7 +17,8 @@ wall time (analysis threads included); baseline: the same replay without a
 screen. With a recorder (``spineball record --virtual --serve --rate 200``
 in another process), the dashboard process holds only the screen and the
 socket client: its CPU is the dashboard's own, and its latency share is from
-an update's arrival to the frame's write.
+the arrival of the update carrying a chart change's newest point to the
+frame's write.
 """
 
 from __future__ import annotations
@@ -228,21 +229,22 @@ async def on_recorder(socket: Path, seconds: float) -> dict[str, float]:
     from spineball.session.socket_client import SocketClient
 
     client = await SocketClient.connect(socket)
-    arrivals: list[float] = []
+    arrivals: list[tuple[float, float]] = []  # (when, newest plot time in the update)
     inner = client.updates
 
     async def timed() -> AsyncIterator[SessionUpdate]:  # note when each update arrives
         async for update in inner():
-            arrivals.append(time.monotonic())
+            if update.trace.t_s:
+                arrivals.append((time.monotonic(), update.trace.t_s[-1]))
             yield update
 
     client.updates = timed  # type: ignore[method-assign]
     app, cpu, draws, writes = await run_screen(client, seconds, (80, 24))
     w = np.array(writes)
     share = []
-    for arrived in arrivals[20:]:
-        drawn = next((d for d, _ in draws if d >= arrived), None)
-        if drawn is not None and (k := int(np.searchsorted(w, drawn))) < len(w):
+    for drawn, newest in draws:  # each chart change: its newest point's arrival → write
+        arrived = next((a for a, t in arrivals if newest is not None and t >= newest), None)
+        if arrived is not None and (k := int(np.searchsorted(w, drawn))) < len(w):
             share.append((w[k] - arrived) * 1000.0)
     a = np.array(share)
     return {
@@ -251,6 +253,7 @@ async def on_recorder(socket: Path, seconds: float) -> dict[str, float]:
         "p99": pct(a, 99),
         "frames": app.frames / (seconds + 2.0),
         "updates": len(arrivals) / (seconds + 2.0),
+        "changes": float(len(share)),
     }
 
 
@@ -320,7 +323,8 @@ def main() -> None:
         print(
             f"dashboard on a recorder (virtual ball, 200 Hz, socket): CPU {found['cpu'] * 100:.1f} "
             f"% of a core, {found['updates']:.1f} updates/s, {found['frames']:.1f} frames/s, "
-            f"update arrival → screen p50 {found['p50']:.0f} ms, p99 {found['p99']:.0f} ms"
+            f"update arrival → screen p50 {found['p50']:.0f} ms, p99 {found['p99']:.0f} ms "
+            f"({found['changes']:.0f} chart changes)"
         )
 
 
