@@ -14,6 +14,7 @@ PURE = (
     "spineball.store",
     "spineball.samples",
     "spineball.sessionfile",
+    "spineball.cues",
 )
 FORBIDDEN = (
     "spineball.ble",

@@ -78,12 +78,32 @@ def csv_quote(text: str) -> str:
     return text
 
 
+def _distinct(values: npt.NDArray[np.str_]) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.intp]]:
+    """(distinct values, index of each row's value) — np.unique with a fast path for short codes.
+
+    Texts of up to three characters (vertebral levels: "T12") are packed into one
+    integer per row, 21 bits per code point, which sorts several times faster
+    than strings.
+    """
+    text = np.ascontiguousarray(np.asarray(values).astype(str))
+    chars = text.dtype.itemsize // 4
+    if len(text) == 0 or chars > 3:
+        distinct, row_of = np.unique(text, return_inverse=True)
+        return distinct, row_of.reshape(-1)
+    points = text.view(np.uint32).reshape(len(text), chars).astype(np.uint64)
+    key = np.zeros(len(text), dtype=np.uint64)
+    for k in range(chars):
+        key = (key << np.uint64(21)) | points[:, k]
+    _, first, row_of = np.unique(key, return_index=True, return_inverse=True)
+    return text[first], row_of.reshape(-1)
+
+
 def _text_field(
     values: npt.NDArray[np.str_], quote: Callable[[str], str]
 ) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
     """A text column as (n, width) UTF-8 bytes, each distinct value passed through ``quote``."""
     # Few distinct values (levels, units) are common: format each once, then index.
-    distinct, row_of = np.unique(np.asarray(values).astype(str), return_inverse=True)
+    distinct, row_of = _distinct(values)
     encoded = [quote(str(v)).encode("utf-8") for v in distinct.tolist()]
     width = max(1, *(len(e) for e in encoded))
     table = np.zeros((len(encoded), width), dtype=np.uint8)

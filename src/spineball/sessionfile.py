@@ -250,7 +250,8 @@ def read_session_csv(
 ) -> tuple[Samples, dict[str, npt.NDArray[Any]]]:
     """Read the CSV part only: (samples, extra columns). Raises :class:`SessionFileError`."""
     try:
-        with path.open("r", encoding="utf-8", newline="") as fh:
+        # utf-8-sig: spreadsheets save "CSV UTF-8" with a byte-order mark.
+        with path.open("r", encoding="utf-8-sig", newline="") as fh:
             text = fh.read()
     except FileNotFoundError:
         raise SessionFileError(f"{path}: file not found") from None

@@ -41,3 +41,9 @@ def test_instability_is_fast_sway_not_breathing() -> None:
     assert rms == pytest.approx(1.5 * 2 * np.pi * 1.5 * 0.3 / np.sqrt(2), rel=0.15)
     assert rms > 2.0
     assert sway_rate_rms(breathing + 1.5 * wobble, FRAME_S)[len(t) // 2] > 2.0
+
+
+def test_a_single_frame_has_no_sway_rate_yet() -> None:
+    """The first live snapshot can see one frame: no rate, no crash."""
+    assert sway_rate_rms(np.array([0.4]), FRAME_S).tolist() == [0.0]
+    assert sway_rate_rms(np.empty(0), FRAME_S).tolist() == []

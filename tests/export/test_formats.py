@@ -59,7 +59,9 @@ def test_csv_round_trip(tmp_path: Path) -> None:
     data = read_session(tmp_path / "s1.csv")
     assert_samples_close({n: data.samples[n] for n in SESSION_COLUMNS}, inp)
     assert data.meta.events == inp.data.meta.events
-    assert data.meta.extra["gaps"] == [{"start_s": 10.0, "end_s": 12.5, "missing_samples": 250}]
+    assert data.meta.extra["gaps"] == [
+        {"start_s": 10.0, "end_s": 12.5, "missing_samples": 250, "cause": "lost"}
+    ]
     assert data.extra["level"].tolist() == inp.data.extra["level"].tolist()
     assert np.array_equal(data.extra["load_n"], inp.data.extra["load_n"])
 

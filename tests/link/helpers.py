@@ -19,6 +19,7 @@ from spineball.session.recorder import SessionRecorder
 from spineball.sessionfile import SessionMeta
 from spineball.store import Database
 from spineball.stream import SampleStream
+from spineball.virtual.source import SampleSource
 from spineball.virtual.world import VirtualWorld
 from tests.virtual.helpers import WavingBall
 
@@ -62,10 +63,14 @@ async def recording(
     time_scale: float = 10.0,
     update_hz: float = 10.0,
     recorder_args: dict[str, Any] | None = None,
+    source: SampleSource | None = None,
     **world_args: object,
 ) -> AsyncIterator[Recording]:
     async with VirtualWorld(
-        source=WavingBall(), state_dir=tmp_path / "world", time_scale=time_scale, **world_args
+        source=source or WavingBall(),
+        state_dir=tmp_path / "world",
+        time_scale=time_scale,
+        **world_args,
     ) as world:
         stream = SampleStream(start_index=0)
         link = BallLink(

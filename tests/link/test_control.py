@@ -7,9 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from spineball.ble.link import BallConnection, BumbleBackend, CommandError, ControlChannel, find
+from spineball.ble.link import (
+    BallConnection,
+    BumbleBackend,
+    CommandError,
+    ControlChannel,
+    LinkLostError,
+    find,
+)
 from spineball.ble.link import pair as pair_ball
 from spineball.protocol import (
+    Buzz,
     BuzzPattern,
     CalGet,
     CalPointPayload,
@@ -70,10 +78,14 @@ async def test_stray_and_garbled_responses_are_ignored() -> None:
     assert channel.unexpected == 2
 
 
-async def test_buzz_reaches_the_ball_through_the_recorders_link(tmp_path: Path) -> None:
+async def test_the_recorders_buzz_sender_reaches_the_ball(tmp_path: Path) -> None:
     async with recording(tmp_path) as rec:
-        assert await rec.recorder.buzz(int(BuzzPattern.DOUBLE), 2)
+        await rec.recorder.send_buzz(Buzz(int(BuzzPattern.DOUBLE), 2))  # a cues.BuzzSender
         (event,) = rec.world.ball.buzzes
         assert (event.pattern, event.repetitions) == (BuzzPattern.DOUBLE, 2)
+        assert await rec.link.buzz(int(BuzzPattern.TICK))
         await rec.drop(30.0)
-        assert not await rec.recorder.buzz(int(BuzzPattern.TICK), 1)  # not connected: False
+        with pytest.raises(LinkLostError, match="not connected"):
+            await rec.recorder.send_buzz(Buzz(int(BuzzPattern.ALARM), 1))
+        assert not await rec.link.buzz(int(BuzzPattern.TICK))  # not connected: False
+        assert len(rec.world.ball.buzzes) == 2

@@ -79,3 +79,16 @@ async def test_a_drop_longer_than_the_ring_buffer_is_one_exact_gap(tmp_path: Pat
     )
     assert first_live - RING_CAPACITY <= gap.end_index <= first_live - RING_CAPACITY + 200
     assert gap.end_s - gap.start_s > 45.0 - RING_CAPACITY / 200.0 - 1.0
+
+
+async def test_ending_during_an_outage_still_fetches_what_the_ball_kept(tmp_path: Path) -> None:
+    async with recording(tmp_path, rate=Rate.HZ_100, time_scale=10.0) as rec:
+        await rec.world.ball.clock.sleep(3.0)
+        await rec.drop(8.0)  # Ctrl-C while the ball is out of reach for 8 s (0.8 s here)
+        session_id = await rec.finish()
+        produced = rec.world.ball.sampler.next_index
+
+    db = Database.open(tmp_path / "sessions.db")
+    assert db.read_gaps(session_id) == []
+    assert np.array_equal(db.read_samples(session_id)["index"], np.arange(produced))
+    assert produced > 1_000  # the outage itself was recorded, from the ball's memory

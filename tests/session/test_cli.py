@@ -163,3 +163,17 @@ def test_wrong_radio_options_are_one_clear_line(tmp_path: Path) -> None:
     assert code == 1
     assert err.startswith("spineball: error: cannot open HCI transport tcp-client:127.0.0.1:")
     assert len(err.splitlines()) == 1
+
+
+def test_the_os_stack_unreachable_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # bleak's BlueZ backend talks D-Bus; point it at a bus that does not exist.
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", f"unix:path={tmp_path / 'no-bus'}")
+    code, _, err = spineball("scan")
+    assert code == 1
+    assert err == (
+        "spineball: error: cannot scan for balls (BlueZ): BlueZ is not reachable (no D-Bus "
+        "system bus): is the bluetooth service running? (systemctl status bluetooth); "
+        "without Bluetooth hardware use a USB dongle with --transport usb:0, or try --virtual\n"
+    )

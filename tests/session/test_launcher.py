@@ -15,7 +15,7 @@ from spineball.session.launcher import ensure_recorder
 from spineball.session.radio import RadioSpec
 from spineball.session.runtime import running_sockets
 from spineball.session.socket_client import SocketClient
-from spineball.store import Database
+from spineball.store import Database, StoreError
 
 RADIO = RadioSpec(virtual=True, seed=4, time_scale=5.0)
 
@@ -109,8 +109,11 @@ async def test_kill_9_of_a_recorder_leaves_a_readable_interrupted_session(tmp_pa
         while committed < 500 and time.monotonic() < deadline:
             await asyncio.sleep(0.2)
             if db.exists():
-                with Database.open(db, readonly=True) as store:
-                    committed = sum(s.samples for s in store.sessions())
+                try:
+                    with Database.open(db, readonly=True) as store:
+                        committed = sum(s.samples for s in store.sessions())
+                except StoreError:
+                    continue  # the recorder is still creating the database
         assert committed >= 500
     finally:
         recorder.kill()  # SIGKILL: no clean-up of any kind

@@ -99,8 +99,8 @@ def _bandpass_taps(frame_s: float) -> FloatArray:
 
 def sway_band_rate(sway_deg: FloatArray, frame_s: float) -> FloatArray:
     """Sideways rocking rate (°/s) band-passed to 0.5–3 Hz."""
-    if len(sway_deg) == 0:
-        return np.empty(0)
+    if len(sway_deg) < 2:
+        return np.zeros(len(sway_deg))  # one frame has no rate yet (first live snapshot)
     filled = np.where(np.isfinite(sway_deg), sway_deg, 0.0)
     if np.isfinite(sway_deg).any():
         good = np.isfinite(sway_deg)

@@ -23,62 +23,18 @@ import numpy.typing as npt
 
 from spineball.anatomy import level_index
 
+# Re-exported: the analysis API has always offered these.
+from spineball.quaternion import about_z as about_z
+from spineball.quaternion import conjugate as conjugate
+from spineball.quaternion import euler_zyx as euler_zyx
+from spineball.quaternion import from_euler_zyx as from_euler_zyx
+from spineball.quaternion import multiply as multiply
+from spineball.quaternion import normalize as normalize
+
 FloatArray = npt.NDArray[np.float64]
 
 #: Horizontal rotation (degrees) needed before the rolling axis is trusted.
 MIN_ROLLING_DEG = 20.0
-
-
-def normalize(q: FloatArray) -> FloatArray:
-    return np.asarray(q / np.linalg.norm(q, axis=-1, keepdims=True))
-
-
-def multiply(a: FloatArray, b: FloatArray) -> FloatArray:
-    """Hamilton product a·b of (…, 4) w-x-y-z arrays (broadcasting)."""
-    aw, ax, ay, az = np.moveaxis(a, -1, 0)
-    bw, bx, by, bz = np.moveaxis(b, -1, 0)
-    return np.stack(
-        [
-            aw * bw - ax * bx - ay * by - az * bz,
-            aw * bx + ax * bw + ay * bz - az * by,
-            aw * by - ax * bz + ay * bw + az * bx,
-            aw * bz + ax * by - ay * bx + az * bw,
-        ],
-        axis=-1,
-    )
-
-
-def conjugate(q: FloatArray) -> FloatArray:
-    return np.asarray(q * np.array([1.0, -1.0, -1.0, -1.0]))
-
-
-def about_z(angle_rad: float) -> FloatArray:
-    return np.array([np.cos(angle_rad / 2), 0.0, 0.0, np.sin(angle_rad / 2)])
-
-
-def euler_zyx(q: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """(roll, sway, yaw) in radians of q = q_z(yaw)·q_y(sway)·q_x(roll); roll and yaw wrap at ±π."""
-    w, x, y, z = np.moveaxis(q, -1, 0)
-    roll = np.arctan2(2.0 * (w * x + y * z), 1.0 - 2.0 * (x * x + y * y))
-    sway = np.arcsin(np.clip(2.0 * (w * y - z * x), -1.0, 1.0))
-    yaw = np.arctan2(2.0 * (w * z + x * y), 1.0 - 2.0 * (y * y + z * z))
-    return roll, sway, yaw
-
-
-def from_euler_zyx(roll_rad: FloatArray, sway_rad: FloatArray, yaw_rad: FloatArray) -> FloatArray:
-    """Inverse of :func:`euler_zyx`."""
-    cr, sr = np.cos(np.asarray(roll_rad) / 2), np.sin(np.asarray(roll_rad) / 2)
-    cp, sp = np.cos(np.asarray(sway_rad) / 2), np.sin(np.asarray(sway_rad) / 2)
-    cy, sy = np.cos(np.asarray(yaw_rad) / 2), np.sin(np.asarray(yaw_rad) / 2)
-    return np.stack(
-        [
-            cy * cp * cr + sy * sp * sr,
-            cy * cp * sr - sy * sp * cr,
-            cy * sp * cr + sy * cp * sr,
-            sy * cp * cr - cy * sp * sr,
-        ],
-        axis=-1,
-    )
 
 
 def rotation_vectors(q: FloatArray) -> FloatArray:
@@ -128,7 +84,9 @@ def rolling_axis(q_device: FloatArray, step: int = 10) -> tuple[float, float]:
     q = _valid(np.asarray(q_device, dtype=np.float64))
     if len(q) <= step:
         return 0.0, 0.0
-    increments = rotation_vectors(multiply(q[step:], conjugate(q[:-step])))[:: max(step, 1)]
+    # Every step-th increment only (the same values as computing all, then subsampling).
+    stride = max(step, 1)
+    increments = rotation_vectors(multiply(q[step::stride], conjugate(q[:-step:stride])))
     h = increments[:, :2]
     cov = h.T @ h
     eigvals, eigvecs = np.linalg.eigh(cov)

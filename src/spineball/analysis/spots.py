@@ -23,8 +23,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from spineball.analysis._filters import running_max
 from spineball.anatomy import THORACIC
+from spineball.numeric import running_max
 from spineball.sessionfile import Event
 
 FloatArray = npt.NDArray[np.float64]

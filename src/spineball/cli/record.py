@@ -47,6 +47,18 @@ async def _show_status(recorder: SessionRecorder) -> None:
             _say(line)
 
 
+def _end_on_signals(loop: asyncio.AbstractEventLoop, recorder: SessionRecorder) -> list[int]:
+    """Ctrl-C and SIGTERM end the session cleanly (where the platform lets us catch them)."""
+    handled: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, recorder.end)
+            handled.append(signum)
+        except (NotImplementedError, RuntimeError):
+            pass
+    return handled
+
+
 async def _end_after(recorder: SessionRecorder, duration_s: float) -> None:
     await recorder.recording.wait()
     await asyncio.sleep(duration_s)
@@ -90,10 +102,10 @@ async def _record(
                 room=names["room"],
                 person=names["person"],
             )
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(signum, recorder.end)
-            server = RecorderServer(recorder.hub, recorder.apply, socket_path(ball))
+            handled = _end_on_signals(loop, recorder)
+            server = None
             if serve:
+                server = RecorderServer(recorder.hub, recorder.apply, socket_path(ball))
                 await server.start()
             if duration_s is not None:
                 timer = asyncio.create_task(_end_after(recorder, duration_s))
@@ -102,17 +114,24 @@ async def _record(
                 "Ctrl-C ends the session"
             )
             status = asyncio.create_task(_show_status(recorder))
+            run = asyncio.create_task(recorder.run())
             try:
-                session_id = await recorder.run()
+                try:
+                    session_id = await asyncio.shield(run)
+                except asyncio.CancelledError:
+                    # Ctrl-C where signal handlers are not available (Windows): asyncio
+                    # cancels the main task; the session still ends cleanly.
+                    recorder.end()
+                    session_id = await run
             finally:
                 status.cancel()
                 if duration_s is not None:
                     timer.cancel()
                 if sys.stderr.isatty():
                     sys.stderr.write("\n")
-                if serve:
+                if server is not None:
                     await server.close()
-                for signum in (signal.SIGINT, signal.SIGTERM):
+                for signum in handled:
                     loop.remove_signal_handler(signum)
             summary = db.session(session_id)
             minutes, seconds = divmod(round(summary.duration_s), 60)

@@ -11,7 +11,7 @@ from spineball.cli.ball_options import radio_options, radio_spec, run
 from spineball.session.api import BallInfo
 
 
-def _table(balls: list[BallInfo]) -> list[str]:
+def _table(balls: list[BallInfo], *, status_read: bool) -> list[str]:
     header = ("name", "address", "signal", "battery", "paired", "pairing window")
     rows = [header]
     for ball in balls:
@@ -22,7 +22,7 @@ def _table(balls: list[BallInfo]) -> list[str]:
                 "?" if ball.rssi_dbm is None else f"{ball.rssi_dbm} dBm",
                 "?" if ball.battery_pct is None else f"{ball.battery_pct} %",
                 "yes" if ball.paired else "no",
-                "open" if ball.pairing_open else "closed",
+                ("open" if ball.pairing_open else "closed") if status_read else "?",
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
@@ -68,5 +68,5 @@ def scan(
     if not balls:
         click.echo("no SpineBall nearby: is it switched on and within a few metres?", err=True)
         return
-    for line in _table(balls):
+    for line in _table(balls, status_read=not quick):
         click.echo(line)

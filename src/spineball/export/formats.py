@@ -8,7 +8,10 @@ never leaves half a file; a binary stream target (stdout) is written as it goes.
 from __future__ import annotations
 
 import json
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -30,6 +33,7 @@ from spineball.sessionfile import (
 JSONL_FORMAT: Final = "spineball-session-jsonl"
 PARQUET_METADATA_KEY: Final = b"spineball"
 CHUNK_ROWS: Final = 100_000  # rows formatted at a time: bounded memory, progress steps
+FORMAT_THREADS: Final = 4
 
 #: Units of every column an export may carry (documented in docs/export.md).
 UNITS: Final = {
@@ -68,12 +72,14 @@ class GapSpan:
     start_s: float
     end_s: float
     missing_samples: int
+    cause: str = "lost"  # samples.GapCause: overwritten / unanswered / restart / lost
 
-    def to_json(self) -> dict[str, float | int]:
+    def to_json(self) -> dict[str, float | int | str]:
         return {
             "start_s": self.start_s,
             "end_s": self.end_s,
             "missing_samples": self.missing_samples,
+            "cause": self.cause,
         }
 
 
@@ -107,13 +113,39 @@ def _extra_columns(inp: ExportInput, part: slice) -> dict[str, np.ndarray]:
 # ------------------------------------------------------------------------------- CSV
 
 
+def in_order(
+    fmt: Callable[[slice], bytes], n: int, on_rows: ProgressCallback | None
+) -> Iterator[bytes]:
+    """``fmt`` of each chunk of rows, in order, formatted by a few threads at once.
+
+    numpy releases the GIL for most of the formatting, so chunks overlap on
+    several cores; at most two chunks per thread wait in memory.
+    """
+    workers = max(1, min(FORMAT_THREADS, os.cpu_count() or 1))
+    with ThreadPoolExecutor(workers, thread_name_prefix="export") as pool:
+        pending: deque[tuple[slice, Future[bytes]]] = deque()
+        for part in chunks(n):
+            pending.append((part, pool.submit(fmt, part)))
+            if len(pending) > 2 * workers:
+                done, future = pending.popleft()
+                yield future.result()
+                if on_rows:
+                    on_rows(done.stop - done.start)
+        while pending:
+            done, future = pending.popleft()
+            yield future.result()
+            if on_rows:
+                on_rows(done.stop - done.start)
+
+
 def csv_chunks(inp: ExportInput, on_rows: ProgressCallback | None = None) -> Iterator[bytes]:
     header = ",".join([*SESSION_COLUMNS, *inp.data.extra]) + "\n"
     yield header.encode()
-    for part in chunks(len(inp)):
-        yield format_csv_rows(inp.data.samples[part], _extra_columns(inp, part), EXTRA_DECIMALS)
-        if on_rows:
-            on_rows(part.stop - part.start)
+
+    def rows(part: slice) -> bytes:
+        return format_csv_rows(inp.data.samples[part], _extra_columns(inp, part), EXTRA_DECIMALS)
+
+    yield from in_order(rows, len(inp), on_rows)
 
 
 # ------------------------------------------------------------------------- JSON Lines
@@ -132,7 +164,8 @@ def jsonl_chunks(inp: ExportInput, on_rows: ProgressCallback | None = None) -> I
     yield (json.dumps(head, ensure_ascii=False) + "\n").encode()
     names = [*SESSION_COLUMNS, *inp.data.extra]
     suffixes = [f',"{name}":'.encode() for name in names[1:]] + [b"}\n"]
-    for part in chunks(len(inp)):
+
+    def rows(part: slice) -> bytes:
         extra = _extra_columns(inp, part)
         columns = [inp.data.samples[c][part] for c in SESSION_COLUMNS] + list(extra.values())
         decimals: list[int | None] = [*CSV_DECIMALS.values()]
@@ -140,7 +173,7 @@ def jsonl_chunks(inp: ExportInput, on_rows: ProgressCallback | None = None) -> I
             EXTRA_DECIMALS.get(name, 4) if values.dtype.kind in "fiu" else None
             for name, values in extra.items()
         ]
-        yield format_rows(
+        return format_rows(
             columns,
             decimals,
             suffixes,
@@ -148,8 +181,8 @@ def jsonl_chunks(inp: ExportInput, on_rows: ProgressCallback | None = None) -> I
             nan_text=b"null",
             quote=lambda text: json.dumps(text, ensure_ascii=False),
         )
-        if on_rows:
-            on_rows(part.stop - part.start)
+
+    yield from in_order(rows, len(inp), on_rows)
 
 
 # ---------------------------------------------------------------------------- Parquet
@@ -200,15 +233,21 @@ def write_export(
             target.write(chunk)
         target.flush()
         return []
+    written: list[Path] = []
     try:
         atomic_write(target, body)
-        written = [target]
+        written.append(target)
         if fmt is ExportFormat.CSV:
             side = sidecar_path(target)
             atomic_write(side, [json.dumps(inp.sidecar(), indent=2).encode() + b"\n"])
             written.append(side)
-    except OSError as err:
-        raise ExportError(f"{target}: cannot write ({err.strerror or err})") from None
-    except SessionFileError as err:
-        raise ExportError(str(err)) from None
+    except BaseException as err:
+        for path in written:  # a CSV without its sidecar is not a session file
+            path.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            failed = side if written else target
+            raise ExportError(f"{failed}: cannot write ({err.strerror or err})") from None
+        if isinstance(err, SessionFileError):
+            raise ExportError(str(err)) from None
+        raise
     return written

@@ -1,29 +1,31 @@
 """Where the live path can be extended: consumers of every update, and the ball's buzzer.
 
-The cue engine (sound, voice, buzz) plugs in here without the recorder
-knowing it::
+The cue engine (docs/cues.md) plugs in here without the recorder knowing it::
 
-    recorder.live_consumers.append(cues.on_update)        # fed every SessionUpdate
-    cues = CueEngine(buzz=recorder.buzz)                  # BuzzSender: the Buzz command
-    recorder.note_cue(CueNote(t_s, "buzz", "urgent", "Ball past L1: roll back up"))
+    cues = CueService(load_cue_settings(), buzz=recorder.send_buzz)
+    recorder.live_consumers.append(lambda update: cues.update(update.snapshot))
+    recorder.note_cue(CueNote(t_s, "lumbar_red", "urgent", "Roll back up"))  # for the clients
 
-A consumer is called on the recorder's event loop 10–20 times a second with
-the same update the clients get (snapshot, link state, recorder state). It
-must return quickly; anything slow belongs in its own task. An exception
-in a consumer is logged and the consumer is dropped; recording carries on.
+A consumer is called on the recorder's event loop with every update (10 a
+second: the live snapshot, the link state, the recorder's state), the same
+update the clients get. It must return quickly; anything slow belongs in
+its own task. A consumer that raises is logged and dropped; recording
+carries on.
+
+The buzz sender is :meth:`SessionRecorder.send_buzz`, a
+:data:`spineball.cues.BuzzSender`: it writes one BUZZ command through the link
+and waits for the ball's answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TypeAlias
 
+from spineball.cues import BuzzSender
 from spineball.session.api import SessionUpdate
 
 #: Called with every update (the cue engine's entry point).
 LiveConsumer: TypeAlias = Callable[[SessionUpdate], None]
 
-#: ``await buzz(pattern, repetitions)`` writes the protocol's BUZZ command through
-#: the link (pattern 0 tick, 1 double, 2 long, 3 alarm; repetitions 1–10). True if
-#: the ball buzzed; False if it is not connected or its firmware cannot buzz.
-BuzzSender: TypeAlias = Callable[[int, int], Awaitable[bool]]
+__all__ = ["BuzzSender", "LiveConsumer"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import os
 import subprocess
 import sys
@@ -54,6 +53,12 @@ def find_recorder(ball: str | None) -> Path | None:
 @contextlib.asynccontextmanager
 async def _starting_lock(path: Path) -> AsyncIterator[None]:
     """One starter at a time per ball, across processes (two dashboards opened at once)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no Unix sockets for the recorder either
+        raise RecorderStartError(
+            "a background recorder needs Linux or macOS; run 'spineball record' instead"
+        ) from None
     with path.with_suffix(".lock").open("a") as handle:
         while True:
             try:

@@ -29,8 +29,11 @@ from typing import Any, Final, Literal, Protocol
 
 from spineball.analysis import LiveAnalyzer, SessionAnalysis, inflation_guide
 from spineball.analysis.advice import InflationGuide
-from spineball.ble.link import BallIdentity, LinkError
+from spineball.ble.link import BallIdentity, CommandError, LinkError
+from spineball.cues import BuzzUnsupportedError
+from spineball.export.stored import HEADING_KEY, heading_json
 from spineball.mqtt import MqttSettings, Publisher
+from spineball.protocol import Buzz, Command, Response, Result
 from spineball.samples import Gap, SampleBlock
 from spineball.session import mqtt_bridge
 from spineball.session.api import (
@@ -72,7 +75,7 @@ class LinkSource(Protocol):
     def start(self) -> None: ...
     async def wait_connected(self) -> None: ...
     def state(self) -> LinkState: ...
-    async def buzz(self, pattern: int, repetitions: int = 1) -> bool: ...
+    async def command(self, command: Command) -> Response: ...
     async def stop(self) -> int | None: ...
 
 
@@ -152,9 +155,18 @@ class SessionRecorder:
         """An in-process client (the same updates and inputs as over the socket)."""
         return LocalClient(self.hub, self.apply)
 
-    async def buzz(self, pattern: int, repetitions: int = 1) -> bool:
-        """The BUZZ sender for the cue engine: the protocol's Buzz command via the link."""
-        return await self.link.buzz(pattern, repetitions)
+    async def send_buzz(self, buzz: Buzz) -> None:
+        """The BUZZ sender (``spineball.cues.BuzzSender``): write the protocol's Buzz
+        command through the link and wait for the ball's answer.
+
+        Raises BuzzUnsupportedError for a ball without a buzz motor (firmware before
+        1.1), LinkError when the ball is not connected or refuses the command.
+        """
+        response = await self.link.command(buzz)
+        if response.result is Result.UNKNOWN_OPCODE:
+            raise BuzzUnsupportedError("the ball's firmware (before 1.1) cannot buzz")
+        if response.result is not Result.OK:
+            raise CommandError(f"the ball refused BUZZ: {response.result.name}")
 
     def note_cue(self, cue: CueNote) -> None:
         """Show a cue that was given in the clients' cue list (newest last)."""
@@ -263,7 +275,7 @@ class SessionRecorder:
     def _start_store(self) -> Recorder:
         identity = self.link.identity
         device_id = None
-        meta = replace(self.meta, extra={**self.meta.extra, "orientation_frame": "device"})
+        meta = self.meta
         calibration_id = None
         if identity is not None:
             device_id = self.db.upsert_device(
@@ -285,7 +297,7 @@ class SessionRecorder:
                 calibration_id = cal.id
                 self.meta = replace(self.meta, calibration=cal.points)
                 self.live = LiveAnalyzer(self.meta, self.history, orientation="device")
-                self.live_events_replay()
+                self._replay_early_events()
         self.started_at = time.time()
         store = self.db.start_session(
             meta,
@@ -305,7 +317,7 @@ class SessionRecorder:
         log.info("recording session %d", store.session_id)
         return store
 
-    def live_events_replay(self) -> None:
+    def _replay_early_events(self) -> None:
         for event in self._early_events:
             contract = contract_event(event)
             if contract is not None:
@@ -326,7 +338,7 @@ class SessionRecorder:
         except Exception as err:  # the recording is safe; the summary says what is known
             log.exception("the session's final analysis failed")
             self.result = self._fallback_result(f"the final analysis failed: {err}")
-        self._save_heading(store)
+        self._save_heading(store.session_id)
         advice = self.result.get("advice")
         if advice:
             t_s = float(self.result.get("session", {}).get("duration_s", 0.0))
@@ -460,8 +472,8 @@ class SessionRecorder:
                 self._alert(code, t_s)
                 self._record_event(StoredEvent(t_s, "alert", value=code))
         self._alerted = codes
-        if self._store is not None:
-            self._save_heading(self._store)
+        if self.session_id is not None:
+            self._save_heading(self.session_id)
 
     def _lost_for(self, link: LinkState) -> float:
         if link.phase in ("streaming", "idle", "stopped"):
@@ -472,20 +484,14 @@ class SessionRecorder:
             self._outage_since = now
         return now - self._outage_since if self.session_id is not None else 0.0
 
-    def _save_heading(self, store: Recorder) -> None:
+    def _save_heading(self, session_id: int) -> None:
+        """Keep the live analysis's heading with the session: exports then align the
+        orientation exactly as it was seen live (docs/export.md)."""
         heading = self.live.heading
         if heading is None or heading == self._heading_saved:
             return
         try:
-            store.update_extra(
-                {
-                    "device_heading": {
-                        "angle_rad": heading.angle_rad,
-                        "rolling_deg": heading.rolling_deg,
-                        "sign_from": heading.sign_from,
-                    }
-                }
-            )
+            self.db.update_extra(session_id, {HEADING_KEY: heading_json(heading)})
             self._heading_saved = heading
         except StoreError as err:
             log.error("heading not saved: %s", err)

@@ -18,7 +18,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final, TypeVar, cast
 
@@ -158,10 +158,15 @@ class Database:
 
     def _recover_interrupted(self) -> list[int]:
         rows = self._conn.execute(
-            "SELECT id, last_commit_at FROM sessions WHERE state = 'recording'"
+            "SELECT id, last_commit_at, source FROM sessions WHERE state = 'recording'"
         ).fetchall()
-        dead = [r[0] for r in rows if not is_recording(self.path, r[0], r[1])]
-        for sid in dead:
+        dead = [(r[0], r[2]) for r in rows if not is_recording(self.path, r[0], r[1])]
+        for sid, source in dead:
+            if source == "import":
+                # An import is all or nothing: one that died part-way is removed.
+                self._write(_delete_statements(sid), "remove an unfinished import")
+                remove_stale(self.path, sid)
+                continue
             self._write(
                 [
                     (
@@ -182,7 +187,7 @@ class Database:
                 "mark an interrupted session",
             )
             remove_stale(self.path, sid)
-        return dead
+        return [sid for sid, _ in dead]
 
     # ---------------------------------------------------------------- devices, calibrations
 
@@ -372,6 +377,37 @@ class Database:
         """The session for export and analysis (interchange-contract shape)."""
         return self._read(lambda: reader.session_data(self._conn, session_id), session_id)
 
+    def session_meta(self, session_id: int) -> SessionMeta:
+        """The session's sidecar metadata without reading its samples."""
+        return self._read(lambda: reader.session_meta(self._conn, session_id), session_id)
+
+    def update_extra(self, session_id: int, values: Mapping[str, Any]) -> None:
+        """Add or replace keys of the session's extra sidecar metadata (e.g. ``heading``)."""
+        self._require_writable("update the session")
+        self.session(session_id)
+        try:
+            extra = json.dumps(dict(values))
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"session extra must be JSON: {err}") from None
+        self._write(
+            [
+                (
+                    "UPDATE sessions SET extra = json_patch(extra, ?) WHERE id = ?",
+                    (extra, session_id),
+                )
+            ],
+            "update the session",
+        )
+
+    def delete_session(self, session_id: int) -> None:
+        """Remove a session and everything recorded for it (undoes a failed import).
+
+        A calibration that belongs to no ball and no other session (an imported
+        file's own points) goes with it.
+        """
+        self._require_writable("delete the session")
+        self._write(_delete_statements(session_id), "delete the session")
+
     def set_notes(self, session_id: int, notes: str) -> None:
         self._require_writable("save the notes")
         self.session(session_id)
@@ -426,3 +462,15 @@ class Database:
                 f"{self.path}: cannot {action}: the database is read-only; "
                 "use a writable file with --db or fix its permissions"
             )
+
+
+def _delete_statements(session_id: int) -> list[tuple[str, tuple[Any, ...]]]:
+    return [
+        (
+            "DELETE FROM calibrations WHERE device_id IS NULL AND id = "
+            "(SELECT calibration_id FROM sessions WHERE id = ?1) AND NOT EXISTS "
+            "(SELECT 1 FROM sessions WHERE calibration_id = calibrations.id AND id != ?1)",
+            (session_id,),
+        ),
+        ("DELETE FROM sessions WHERE id = ?", (session_id,)),
+    ]

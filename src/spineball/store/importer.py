@@ -9,6 +9,7 @@ components ≈ 2.2·10⁻⁵) and get indices on the nominal-rate grid,
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import replace
 from datetime import datetime
@@ -21,8 +22,9 @@ from spineball.sessionfile import SessionData
 from spineball.store.database import Database
 from spineball.store.errors import StoreError
 
-#: Sidecar keys the export derives from the database; re-importing does not keep them.
-_DERIVED_KEYS: Final = ("started_at", "gaps", "notes")
+#: Sidecar keys an export derives from the database; re-importing does not keep them
+#: (the new session gets its own id, source, gaps and start; its quaternions are body frame).
+_DERIVED_KEYS: Final = ("started_at", "gaps", "notes", "session_id", "source", "orientation")
 
 
 def import_session(
@@ -45,9 +47,13 @@ def import_session(
         data.meta, extra={k: v for k, v in data.meta.extra.items() if k not in _DERIVED_KEYS}
     )
     clock = BlockClock(0, float(t[0]) if n else 0.0, 1.0 / rate)
-    with db.start_session(
+    recorder = db.start_session(
         meta, device_id=device_id, source="import", started_at=started_at, notes=notes
-    ) as recorder:
+    )
+    # All or nothing: the recorder commits only at close, in one transaction; any
+    # failure (bad values, disk full, Ctrl-C) removes the session again. A process
+    # killed meanwhile leaves a 'recording' import that the next open removes.
+    try:
         cuts = np.flatnonzero(np.diff(index) > 1) + 1
         previous_end: int | None = None
         for part in np.split(np.arange(n), cuts) if n else []:
@@ -61,7 +67,13 @@ def import_session(
             except ValueError as err:
                 raise StoreError(f"cannot import: {err}") from None
             previous_end = int(index[part[-1]]) + 1
-        return recorder.session_id
+        recorder.close()
+    except BaseException:
+        recorder.abandon()
+        with contextlib.suppress(StoreError):  # then the next open removes it
+            db.delete_session(recorder.session_id)
+        raise
+    return recorder.session_id
 
 
 def _started_at(data: SessionData) -> float | None:

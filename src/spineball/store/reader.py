@@ -143,12 +143,12 @@ def calibration_points(
     return tuple(CalibrationPoint(r[0], r[1]) for r in rows)
 
 
-def session_data(conn: sqlite3.Connection, session_id: int) -> SessionData:
-    """The session as the interchange contract sees it (for export and analysis).
+def session_meta(conn: sqlite3.Connection, session_id: int) -> SessionMeta:
+    """The session's sidecar metadata (no samples).
 
-    Contract events go to ``meta.events``; the app's own events, gaps, the
-    device and the start time go to sidecar keys the contract lets readers
-    ignore (``app_events``, ``gaps``, ``device``, ``started_at``, ``notes``).
+    Contract events go to ``events``; the app's own events, gaps, the device
+    and the start time go to sidecar keys the contract lets readers ignore
+    (``app_events``, ``gaps``, ``device``, ``started_at``, ``notes``).
     """
     row = conn.execute(
         "SELECT started_at, sample_rate_hz, ball_radius_m, rest_gauge_kpa, user_height_m, "
@@ -157,7 +157,6 @@ def session_data(conn: sqlite3.Connection, session_id: int) -> SessionData:
     ).fetchone()
     if row is None:
         raise KeyError(session_id)
-    samples = read_samples(conn, session_id)
     stored_events = read_events(conn, session_id)
     contract = [e for e in (s.to_event() for s in stored_events) if e is not None]
     extra: dict[str, Any] = json.loads(row[7])
@@ -180,7 +179,7 @@ def session_data(conn: sqlite3.Connection, session_id: int) -> SessionData:
             extra["device"] = {k: v for k, v in zip(keys, device, strict=True) if v is not None}
     if row[8]:
         extra["notes"] = row[8]
-    meta = SessionMeta(
+    return SessionMeta(
         sample_rate_hz=row[1],
         ball=Ball(row[2], row[3]),
         user=User(row[4], row[5]),
@@ -188,6 +187,13 @@ def session_data(conn: sqlite3.Connection, session_id: int) -> SessionData:
         events=tuple(sorted(contract, key=_event_time)),
         extra=extra,
     )
+
+
+def session_data(conn: sqlite3.Connection, session_id: int) -> SessionData:
+    """The session as the interchange contract sees it (for export and analysis):
+    :func:`session_meta` and the samples."""
+    meta = session_meta(conn, session_id)
+    samples = read_samples(conn, session_id)
     out = np.empty(len(samples), dtype=SESSION_DTYPE)
     for name in SESSION_COLUMNS:
         out[name] = samples[name]

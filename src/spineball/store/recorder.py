@@ -103,7 +103,6 @@ class Recorder:
         self._clocks: list[BlockClock] = []
         self._gaps: list[Gap] = []
         self._events: list[StoredEvent] = []
-        self._extra: dict[str, Any] = {}  # sidecar keys to merge at the next commit
         self._last_clock: BlockClock | None = None
         self._end_index: int | None = None
         self._samples = 0
@@ -172,13 +171,6 @@ class Recorder:
         with self._state_lock:
             self._check_open()
             self._events.append(stored)
-
-    def update_extra(self, items: Mapping[str, Any]) -> None:
-        """Merge JSON keys into the session's ``extra`` (sidecar keys) at the next commit,
-        e.g. what the live analysis learnt about the session while recording."""
-        with self._state_lock:
-            self._check_open()
-            self._extra.update(json.loads(json.dumps(dict(items))))  # JSON now, not at commit
 
     @property
     def pending_samples(self) -> int:
@@ -273,7 +265,6 @@ class Recorder:
         with self._state_lock:  # snapshot; appends may continue while we write
             sealed, clocks = list(self._sealed), list(self._clocks)
             gaps, events = list(self._gaps), list(self._events)
-            extra = dict(self._extra)
             open_row = self._open.row() if self._open is not None else None
             summary = (
                 self._samples,
@@ -322,11 +313,6 @@ class Recorder:
                     for e in events
                 ],
             )
-            if extra:
-                conn.execute(
-                    "UPDATE sessions SET extra = json_patch(COALESCE(extra, '{}'), ?) WHERE id = ?",
-                    (json.dumps(extra), sid),
-                )
             conn.execute(
                 "UPDATE sessions SET sample_count = ?, gap_count = ?, missing_count = ?, "
                 "duration_s = ?, last_commit_at = ? WHERE id = ?",
@@ -350,9 +336,6 @@ class Recorder:
             del self._clocks[: len(clocks)]
             del self._gaps[: len(gaps)]
             del self._events[: len(events)]
-            for key, value in extra.items():
-                if self._extra.get(key) == value:
-                    del self._extra[key]
 
 
 def _period(t: npt.NDArray[np.float64], rate_hz: float) -> float:

@@ -73,7 +73,7 @@ BACKFILL_TRIES: Final = 4  # asks for one hole before recording it as a gap
 BACKFILL_SAMPLES_PER_S: Final = 2_000.0  # a generous floor for a backfill's airtime
 BACKFILL_QUIET_S: Final = 1.0  # a backfill with no frame for this long has stalled
 FIRST_CONNECT_TRIES: Final = 3  # transient connect errors on the first connection
-STOP_DRAIN_S: Final = 3.0  # at the end, wait this long for holes to be filled
+STOP_DRAIN_S: Final = 5.0  # at the end, wait this long to reconnect and fill holes
 
 Say = Callable[[str], None]
 FINAL_ERRORS: Final = (BallNotFoundError, NotPairedError, PairingWindowClosedError)
@@ -144,11 +144,19 @@ class BallLink:
     async def stop(self, *, drain_s: float = STOP_DRAIN_S) -> int | None:
         """End of session: fill what holes can be filled, STOP the ball, finish the stream.
 
+        Ended during an outage, it first waits (within ``drain_s``) for the link to
+        come back, so the samples the ball kept are not given up.
+
         Returns the ball's ``next_index`` from STOP (None if it was out of reach).
         """
         self._resolve_first(LinkLostError("stopped before the ball was connected"))
+        deadline = time.monotonic() + drain_s
+        if self._started and not self._streaming:
+            # Ended during an outage: the ball still holds what we missed; give it a moment.
+            self._say("waiting for the ball to reconnect to fetch the last samples…")
+            await self._reconnected(deadline)
         if self._streaming:
-            await self._drain(drain_s)  # the watcher keeps filling holes meanwhile
+            await self._drain(deadline)  # the watcher keeps filling holes meanwhile
         self._stopping = True
         end_index: int | None = None
         connection = self._connection if self._streaming else None
@@ -172,8 +180,14 @@ class BallLink:
             self.phase = "stopped"
         return end_index
 
-    async def _drain(self, limit_s: float) -> None:
-        deadline = time.monotonic() + limit_s
+    async def _reconnected(self, deadline: float) -> None:
+        task = self._task
+        while not self._streaming and time.monotonic() < deadline:
+            if task is None or task.done():
+                return
+            await asyncio.sleep(WATCH_PERIOD_S)
+
+    async def _drain(self, deadline: float) -> None:
         while self._streaming and time.monotonic() < deadline:
             busy = self._catching_up or self._inflight_until is not None
             if not busy and not self.stream.pending_holes():
@@ -243,7 +257,7 @@ class BallLink:
                 log.info("link: %s", err)
             if self.stopping:
                 return
-            self.phase = "reconnecting"
+            self.phase = "reconnecting" if self._started else "scanning"
             await asyncio.sleep(self.backoff.delay(attempt))
             attempt += 1
 

@@ -68,6 +68,12 @@ def platform_advice(err: BaseException) -> str:
     """One line explaining an OS-level Bluetooth failure, with what to do about it."""
     text = str(err) or type(err).__name__
     lower = text.lower()
+    if sys.platform.startswith("linux") and isinstance(err, FileNotFoundError):
+        return (
+            "BlueZ is not reachable (no D-Bus system bus): is the bluetooth service "
+            "running? (systemctl status bluetooth); without Bluetooth hardware use a USB "
+            "dongle with --transport usb:0, or try --virtual"
+        )
     if sys.platform == "darwin" and ("unauthorized" in lower or "not authorized" in lower):
         return (
             f"{text}: allow Bluetooth for your terminal in System Settings › "

@@ -135,21 +135,6 @@ def band_rate_rms(angle_deg: FloatArray, dt: float, f_lo: float, f_hi: float) ->
     return float(np.sqrt(np.mean(rate * rate)))
 
 
-def running_max(x: FloatArray, window: int) -> FloatArray:
-    """Max of x[i : i + window] for every i with a full window (van Herk / Gil-Werman)."""
-    n = len(x)
-    if window <= 0 or window > n:
-        return np.zeros(0)
-    n_blocks = -(-n // window)
-    padded = np.full(n_blocks * window, -np.inf)
-    padded[:n] = x
-    blocks = padded.reshape(n_blocks, window)
-    prefix = np.maximum.accumulate(blocks, axis=1).reshape(-1)
-    suffix = np.maximum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].reshape(-1)
-    starts = np.arange(n - window + 1)
-    return np.maximum(suffix[starts], prefix[starts + window - 1])
-
-
 def runs(mask: BoolArray) -> tuple[IntArray, IntArray]:
     """(first, last) sample indices (inclusive) of each run of True in ``mask``."""
     padded = np.concatenate(([False], np.asarray(mask, dtype=bool), [False]))

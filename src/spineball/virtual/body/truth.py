@@ -19,11 +19,12 @@ from typing import Any, Final
 import numpy as np
 
 from spineball import anatomy
+from spineball.numeric import running_max
 from spineball.sessionfile import Event
 from spineball.virtual.body.pain import pain_target
 from spineball.virtual.body.render import SWAY_BAND_HZ, SampleTruth, nearest_level
 from spineball.virtual.body.script import PainCurve
-from spineball.virtual.body.signals import FloatArray, band_rate_rms, running_max, runs
+from spineball.virtual.body.signals import FloatArray, band_rate_rms, runs
 
 SPOT_BAND_MM: Final = 15.0
 SPOT_MIN_S: Final = 8.0
