@@ -5,12 +5,15 @@ Every screen and key: what a person lying on the ball sees, and what reaches the
 
 from __future__ import annotations
 
+import io
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from rich.text import Text
+from textual.widgets import Static
 
 from spineball.dashboard.app import DashboardApp
 from spineball.dashboard.screens.calibrate import CalibrateScreen
@@ -203,6 +206,7 @@ async def test_the_lumbar_alarm_fills_the_banner_and_the_spot_says_roll_up() -> 
         assert "past L1" in text(app, "#banner")
         assert "Roll back up" in text(app, "#spot-text")
         assert "Low back" in text(app, "#spot-text")
+        assert "STOP: past L1 — roll back up" in text(app, "#cues")  # the cue, newest first
 
 
 async def test_inflation_assistant_pump_target_and_done() -> None:
@@ -293,7 +297,10 @@ async def test_help_lists_every_key() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
         await settle(pilot, lambda: isinstance(app.screen, HelpScreen))
-        body = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        console = Console(width=100, record=True, file=io.StringIO())
+        for static in app.screen.query(Static):
+            console.print(static.content)
+        body = " ".join(console.export_text().split())
         for words in ("rate the pain", "sore", "landmark", "STOP", "pause", "end the session"):
             assert words in body
         assert "never be hidden" in body

@@ -17,6 +17,7 @@ import contextlib
 import dataclasses
 import math
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Final
@@ -27,9 +28,11 @@ from spineball.analysis import LiveAnalyzer, LiveSnapshot, inflation_guide
 from spineball.analysis.load import atmosphere_from
 from spineball.analysis.pipeline import SessionAnalysis
 from spineball.anatomy import LEVELS
+from spineball.cues import CueEngine
 from spineball.samples import Samples
 from spineball.session.api import (
     AddNote,
+    CueNote,
     EndSession,
     LinkState,
     MarkLandmark,
@@ -53,6 +56,7 @@ CATCH_UP_STEP_S: Final = 0.5  # jumping ahead: one update per half second of dat
 CATCH_UP_BATCH: Final = 20  # updates worked out per trip to the worker thread
 DENSE_TAIL_S: Final = 3.0  # … and the last seconds at the live rate (the calibration's window)
 MAX_SPEED: Final = 100.0
+MAX_CUES: Final = 20  # the session API carries the last 20
 
 
 class ReplayClient:
@@ -115,6 +119,9 @@ class ReplayClient:
         self._closed = False
         self._started = False
         self._seek: tuple[float, bool] | None = None
+        # the cues a recorder would give (shown, not sounded: a replay is watched, not lain on)
+        self._cue_engine = CueEngine()
+        self._cues: deque[CueNote] = deque(maxlen=MAX_CUES)
 
     # ------------------------------------------------------------------ construction
 
@@ -269,6 +276,8 @@ class ReplayClient:
                 self._apply(message)
             if self._snapshot is None or trace.t_s or inputs:
                 self._snapshot = self._analyzer.snapshot()
+                for cue in self._cue_engine.update(self._snapshot):
+                    self._cues.append(CueNote(cue.t_s, cue.kind.value, cue.priority, cue.short))
             if trace.t_s:
                 load = self._snapshot.load_n
                 trace = dataclasses.replace(
@@ -289,6 +298,7 @@ class ReplayClient:
             snapshot=self._snapshot,
             link=LinkState("streaming", name=self.name),
             trace=trace,
+            cues=tuple(self._cues),
             inflation=inflation,
             result=self._result,
         )
