@@ -32,7 +32,7 @@ from spineball.dashboard.screens.session import SessionScreen
 from spineball.dashboard.settings import DashboardSettings
 from spineball.dashboard.source import SourceInfo
 from spineball.dashboard.state import LiveView
-from spineball.session.api import ReportSymptom, SessionClient, UserInput
+from spineball.session.api import ReportSymptom, SessionClient, Symptom, UserInput
 
 HOUSEKEEPING_S = 0.5  # notices "no data" even when nothing arrives
 
@@ -223,9 +223,9 @@ class DashboardApp(App[None]):
         if isinstance(self.screen, SymptomPicker) or self.view.ended:
             return
 
-        async def chosen(symptom: str | None) -> None:
-            if symptom in ("burning", "tingling", "electric"):
-                await self.send_input(ReportSymptom(symptom))  # type: ignore[arg-type]
+        async def chosen(symptom: Symptom | None) -> None:
+            if symptom is not None:
+                await self.send_input(ReportSymptom(symptom))
 
         self.push_screen(SymptomPicker(), chosen)
 

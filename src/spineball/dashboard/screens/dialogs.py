@@ -13,6 +13,13 @@ from textual.widgets.option_list import Option
 
 from spineball.analysis.safety import SYMPTOM_ADVICE
 from spineball.anatomy import LEVELS
+from spineball.session.api import Symptom
+
+_SYMPTOMS: dict[str, Symptom] = {
+    "burning": "burning",
+    "tingling": "tingling",
+    "electric": "electric",
+}
 
 #: the landmarks a person can feel (domain notes): first the usual two, then the rest
 LANDMARK_HINTS = {
@@ -67,7 +74,7 @@ class LandmarkPicker(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class SymptomPicker(ModalScreen[str | None]):
+class SymptomPicker(ModalScreen[Symptom | None]):
     """Burning, tingling or electric pain ends the session with the see-a-doctor advice."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -86,7 +93,7 @@ class SymptomPicker(ModalScreen[str | None]):
             )
 
     def action_pick(self, symptom: str | None) -> None:
-        self.dismiss(symptom)
+        self.dismiss(_SYMPTOMS.get(symptom or ""))
 
 
 class WeightPrompt(ModalScreen[float | None]):

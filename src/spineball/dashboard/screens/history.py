@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Final
 
-from rich.console import Group
+from rich.console import Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -29,7 +29,7 @@ TREND_COLUMNS: Final = 10  # the last ten sessions fit 80 columns
 
 def sessions_table(history: History) -> Table:
     table = Table(box=None, header_style="bold", pad_edge=False, expand=False)
-    for name, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("date", "left"),
         ("on ball", "right"),
         ("plan", "right"),
@@ -38,8 +38,9 @@ def sessions_table(history: History) -> Table:
         ("target", "right"),
         ("low back", "right"),
         ("advice", "left"),
-    ):
-        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    )
+    for name, justify in columns:
+        table.add_column(name, justify=justify, no_wrap=True)
     for row in reversed(history.rows):  # newest first
         pain = "–" if row.mean_first_pain is None else f"{row.mean_first_pain:.1f}"
         target = "–" if not row.rated else f"{row.targets_met}/{row.rated}"

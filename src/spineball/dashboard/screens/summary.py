@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.console import JustifyMethod
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,14 +20,15 @@ from spineball.dashboard.widgets.panels import AlertBanner, StatusBar
 
 def _spots_table(spots: list[dict[str, Any]]) -> Table:
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for name, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("level", "left"),
         ("stay", "right"),
         ("pain", "center"),
         ("target", "center"),
         ("bends", "left"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    )
+    for name, justify in columns:
+        table.add_column(name, justify=justify)
     for spot in spots:
         first, last = spot.get("pain_first"), spot.get("pain_last")
         pain = "–" if first is None else f"{first} → {last}"
