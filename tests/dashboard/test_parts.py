@@ -18,6 +18,7 @@ from spineball.dashboard.alerts import current_alerts
 from spineball.dashboard.format import clock, kg
 from spineball.dashboard.ring import Ring
 from spineball.dashboard.settings import DashboardSettings, dashboard_settings
+from spineball.dashboard.source import SourceInfo
 from spineball.dashboard.state import LiveView
 from spineball.dashboard.widgets.bigtext import big
 from spineball.dashboard.widgets.spine import level_coordinate, spine_rows
@@ -40,6 +41,14 @@ def test_ring_keeps_the_newest_values_in_order() -> None:
     assert ring.latest()[0].tolist() == [17.0, 18.0, 19.0, 20.0, 21.0]
     with pytest.raises(ValueError, match="columns"):
         ring.append(np.zeros(2))
+
+
+def test_quit_note_says_whether_the_recording_goes_on() -> None:
+    assert SourceInfo("replay", "s.csv").quit_note == ""
+    note = SourceInfo("recorder", "SB-1A2B", keeps_recording=True).quit_note
+    assert note.startswith("The recording goes on in the background")
+    virtual = SourceInfo("recorder", "virtual", keeps_recording=True, stops_after_s=600.0)
+    assert "stops by itself 10 minutes after it began" in virtual.quit_note
 
 
 def test_formats() -> None:

@@ -56,7 +56,12 @@ def recorder_app(
     label = radio.label if radio.virtual else (ball or "your ball")
     return DashboardApp(
         None,
-        SourceInfo("recorder", label, keeps_recording=True),
+        SourceInfo(
+            "recorder",
+            label,
+            keeps_recording=True,
+            stops_after_s=VIRTUAL_LIMIT_S if radio.virtual else None,
+        ),
         connection=connection,
         finder=None if radio.virtual else BallFinder(radio),
         settings=dashboard_settings(),
