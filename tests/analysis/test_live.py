@@ -132,9 +132,8 @@ def test_side_prompt_names_the_missing_side() -> None:
     assert any(s.side_missing == other for s in after)
 
 
-def test_device_frame_stream_is_aligned_live() -> None:
+def _device_stream(sim: SimulatedSession) -> np.ndarray:
     """Quaternions as the ball sends them (world frame, unknown heading, pod mounted anywhere)."""
-    sim = session()
     mount = from_euler_zyx(np.array(0.3), np.array(-1.1), np.array(2.5))
     source = sim.source(heading_deg=137.0, mount=mount)
     t = sim.samples["t_s"]
@@ -146,6 +145,29 @@ def test_device_frame_stream_is_aligned_live() -> None:
     device["temperature_c"] = read.temperature_c
     for k, name in enumerate(("qw", "qx", "qy", "qz")):
         device[name] = read.quaternion[:, k]
+    return device
+
+
+def test_device_frame_stream_shows_load_before_the_heading_is_known() -> None:
+    """Until the ball has rolled enough to show its axis, load and time are live already."""
+    sim = session()
+    device = _device_stream(sim)
+    on = np.flatnonzero(sim.per_sample.on_ball)[0]
+    settled = on + int(3 * sim.meta.sample_rate_hz)  # 3 s after getting on
+    live = LiveAnalyzer(dataclasses.replace(sim.meta, events=()), orientation="device")
+    live.feed(device[:settled])
+    snap = live.snapshot()
+    assert live.heading is None
+    assert snap.t_s == pytest.approx(device["t_s"][settled - 1], abs=0.2)
+    assert snap.on_ball
+    truth = float(np.mean(sim.per_sample.load_n[settled - 100 : settled]))
+    assert snap.load_n == pytest.approx(truth, rel=0.15)
+    assert snap.position_mm is None  # no direction of roll yet: no position either
+
+
+def test_device_frame_stream_is_aligned_live() -> None:
+    sim = session()
+    device = _device_stream(sim)
     live = LiveAnalyzer(dataclasses.replace(sim.meta, events=()), orientation="device")
     _stream(live, device, sim, np.random.default_rng(4))
     got = live.result()

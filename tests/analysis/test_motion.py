@@ -47,3 +47,20 @@ def test_a_single_frame_has_no_sway_rate_yet() -> None:
     """The first live snapshot can see one frame: no rate, no crash."""
     assert sway_rate_rms(np.array([0.4]), FRAME_S).tolist() == [0.0]
     assert sway_rate_rms(np.empty(0), FRAME_S).tolist() == []
+
+
+def test_sway_rate_has_one_value_per_frame_even_for_very_short_records() -> None:
+    from spineball.analysis.motion import sway_band_rate
+
+    for n in (2, 10, 80, 81, 82, 400):
+        sway = np.sin(np.arange(n) * 0.05 * 2 * np.pi * 1.5)
+        assert len(sway_band_rate(sway, 0.05)) == n
+    long = np.sin(np.arange(400) * 0.05 * 2 * np.pi * 1.5)
+    same = np.convolve(np.gradient(long) / 0.05, _taps(), mode="same")
+    assert np.allclose(sway_band_rate(long, 0.05), same)
+
+
+def _taps() -> np.ndarray:
+    from spineball.analysis.motion import _bandpass_taps
+
+    return _bandpass_taps(0.05)

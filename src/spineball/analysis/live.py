@@ -153,21 +153,25 @@ class LiveAnalyzer:
         self.meta = meta
         self.history = list(history)
         self._events: list[Event] = list(meta.events)
-        self._builder = FrameBuilder(meta.sample_rate_hz)
         self._aligner = DeviceAligner() if orientation == "device" else None
-        self._buf = _Buffer()
         self._cal = calibrate(meta)
+        self._start_frames()
+        summaries = [h.summary() for h in self.history]
+        self._history_summaries: list[SessionSummary] = summaries
+        self._finished: dict[str, Any] | None = None
+        self._pending: list[Samples] = []
+        self._pending_s = 0.0
+
+    def _start_frames(self) -> None:
+        """Empty frame state (also used to redo the provisional frames once aligned)."""
+        self._builder = FrameBuilder(self.meta.sample_rate_hz)
+        self._buf = _Buffer()
         self._pressure: PressureState | None = None
         self._on = False
         self._alarms: list[Alarm] = []
         self._pmap: PositionMap | None = None
         self._pmap_at = -math.inf
         self._atmosphere: float | None = None
-        summaries = [h.summary() for h in self.history]
-        self._history_summaries: list[SessionSummary] = summaries
-        self._finished: dict[str, Any] | None = None
-        self._pending: list[Samples] = []
-        self._pending_s = 0.0
 
     # ------------------------------------------------------------------ input
 
@@ -190,9 +194,15 @@ class LiveAnalyzer:
         samples = self._pending[0] if len(self._pending) == 1 else np.concatenate(self._pending)
         self._pending, self._pending_s = [], 0.0
         if self._aligner is not None:
-            samples = self._aligner.push(samples, self._events)
-            if len(samples) == 0:
+            was_locked = self._aligner.locked
+            released = self._aligner.push(samples, self._events)
+            if not self._aligner.locked:
+                # No rolling axis yet: show load, time and alarms now, position later.
+                self._add_frames(self._builder.push(self._aligner.provisional(samples)))
                 return
+            if not was_locked:
+                self._start_frames()  # redo everything so far in the body frame
+            samples = released
         self._add_frames(self._builder.push(samples))
 
     def add_event(self, event: Event) -> None:
@@ -381,8 +391,10 @@ class LiveAnalyzer:
     def finish(self) -> SessionAnalysis:
         """End of stream: the full analysis, exactly as ``spineball analyze`` computes it."""
         self._process_pending()
-        if self._aligner is not None:
-            self._add_frames(self._builder.push(self._aligner.flush(self._events)))
+        if self._aligner is not None and not self._aligner.locked:
+            released = self._aligner.flush(self._events)
+            self._start_frames()
+            self._add_frames(self._builder.push(released))
         self._add_frames(self._builder.flush())
         meta = replace(self.meta, events=tuple(self._events))
         return analyze_frames(self._buf.frames[: self._buf.n].copy(), self._builder.stats, meta)

@@ -2,7 +2,9 @@
 
 Samples are held back until the ball has rolled enough (≥ 20° about a
 horizontal axis) to show the rolling axis; then the heading is fixed, the
-held samples are released in the body frame and later ones follow. The sign
+held samples are released in the body frame and later ones follow. Meanwhile
+:meth:`DeviceAligner.provisional` gives them with heading 0, good for
+everything but the direction of roll (load, time, pressure alarms). The sign
 comes from the largest roll excursion so far (the exercise works down from
 the upper back); two landmarks of different levels can overturn it later,
 which mirrors roll and sway of everything analysed so far.
@@ -60,6 +62,18 @@ class DeviceAligner:
         body = to_body(q, self.heading.angle_rad)
         for i, name in enumerate(("qw", "qx", "qy", "qz")):
             out[name] = body[:, i]
+        return out
+
+    def provisional(self, samples: Samples) -> Samples:
+        """Samples relative to the start with heading 0: right except for roll vs sway."""
+        if self._first_q is None:
+            self._first_q = np.array([1.0, 0.0, 0.0, 0.0])
+        out = np.zeros(len(samples), dtype=SESSION_DTYPE)
+        for name in SESSION_COLUMNS:
+            out[name] = samples[name]
+        q = multiply(quaternions(samples), conjugate(self._first_q))
+        for i, name in enumerate(("qw", "qx", "qy", "qz")):
+            out[name] = q[:, i]
         return out
 
     def push(self, samples: Samples, events: Sequence[Event]) -> Samples:

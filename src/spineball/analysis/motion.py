@@ -106,7 +106,11 @@ def sway_band_rate(sway_deg: FloatArray, frame_s: float) -> FloatArray:
         good = np.isfinite(sway_deg)
         filled = np.interp(np.arange(len(sway_deg)), np.flatnonzero(good), sway_deg[good])
     rate = np.gradient(filled) / frame_s
-    return np.asarray(np.convolve(rate, _bandpass_taps(frame_s), mode="same"))
+    taps = _bandpass_taps(frame_s)
+    # The centred part of the full convolution: one value per frame even when the
+    # record is shorter than the filter (np.convolve's "same" returns the longer length).
+    start = (len(taps) - 1) // 2
+    return np.asarray(np.convolve(rate, taps)[start : start + len(rate)])
 
 
 def sway_rate_rms(sway_deg: FloatArray, frame_s: float) -> FloatArray:
