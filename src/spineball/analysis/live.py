@@ -311,9 +311,7 @@ class LiveAnalyzer:
         load_tail = buf.load[max(buf.n - k, 0) : buf.n]
         load = float(np.nanmean(load_tail)) if np.isfinite(load_tail).any() else None
         pmap = self._position_map()
-        sway_tail = f["sway_deg"][-round(8.0 / FRAME_S) :]
-        # a rate needs two frames: a snapshot right after the first frame has none yet
-        sway = sway_rate_rms(sway_tail, FRAME_S) if len(sway_tail) > 1 else np.zeros(1)
+        sway = sway_rate_rms(f["sway_deg"][-round(8.0 / FRAME_S) :], FRAME_S)
         snap = LiveSnapshot(
             t_s=now,
             on_ball=bool(on[-1]),
