@@ -166,6 +166,9 @@ def test_alerts_rank_safety_first_and_only_link_and_sway_can_be_hidden(
     off = dataclasses.replace(update, snapshot=dataclasses.replace(snap, on_ball=False))
     assert "lumbar" not in [a.kind for a in current_alerts(off)]
     assert current_alerts(on_spot, silent_s=3.0)[0].title == "NO DATA"
+    full = dataclasses.replace(on_spot, store_error="database or disk is full")
+    assert current_alerts(full)[0].title == "RECORDING NOT SAVED"
+    assert current_alerts(full, hidden=everything)[0].kind == "store"  # never hidden
     assert current_alerts(None, attached=False)[0].title == "RECORDER NOT REACHABLE"
 
 

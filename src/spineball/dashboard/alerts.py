@@ -142,6 +142,15 @@ def current_alerts(
     link = _link_alert(update, silent_s, attached, problem)
     if link is not None:
         alerts.append(link)
+    if update.store_error:  # samples wait in memory and the recorder retries; the user can act
+        alerts.append(
+            Alert(
+                "store",
+                "warning",
+                "RECORDING NOT SAVED",
+                f"{update.store_error} — retrying; free some disk space.",
+            )
+        )
     if snap.unstable:
         alerts.append(
             Alert(
