@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 .PHONY: demo test setup system-packages lint typecheck imports pytest firmware-test hardware-check bench clean
 
 demo: setup
-	$(BIN)/spineball decode docs/protocol-vectors.json
+	$(BIN)/spineball dash --virtual
 
 test: system-packages setup lint typecheck imports firmware-test pytest
 

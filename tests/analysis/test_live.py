@@ -11,6 +11,7 @@ import pytest
 from spineball.analysis.live import LiveAnalyzer, LiveSnapshot
 from spineball.analysis.orientation import from_euler_zyx
 from spineball.analysis.report import analyze, analyze_session
+from spineball.anatomy import LEVELS
 from spineball.samples import SAMPLE_DTYPE, SESSION_COLUMNS
 from spineball.sessionfile import SessionData
 from spineball.virtual.body import SimulatedSession, random_scenario, simulate
@@ -90,6 +91,33 @@ def test_snapshots_follow_the_session() -> None:
     final = snaps[-1]
     assert final.plan.target_s == 150.0
     assert final.on_ball_s == pytest.approx(truth["session"]["on_ball_s"], abs=2.0)
+
+
+def test_level_edges_bracket_the_level_shown() -> None:
+    sim = session()
+    live = LiveAnalyzer(dataclasses.replace(sim.meta, events=()))
+    snaps = _stream(live, sim.samples, sim, np.random.default_rng(4), every_s=1.0)
+    placed = [s for s in snaps if s.position_mm is not None]
+    assert len(placed) > 20
+    for snap in placed:
+        assert len(snap.level_edges_mm) == len(LEVELS) - 1
+        assert list(snap.level_edges_mm) == sorted(snap.level_edges_mm)
+        assert snap.level is not None
+        assert snap.position_mm is not None
+        # the level shown lies between the edges around it (edges rounded to 0.1 mm)
+        i = LEVELS.index(snap.level)
+        assert snap.position_mm >= (snap.level_edges_mm[i - 1] - 0.1 if i else -np.inf)
+        assert snap.position_mm <= (snap.level_edges_mm[i] + 0.1 if i < 17 else np.inf)
+
+
+@pytest.mark.parametrize("samples", [6, 11, 16])
+def test_snapshot_after_the_first_frames(samples: int) -> None:
+    sim = session()
+    live = LiveAnalyzer(dataclasses.replace(sim.meta, events=()))
+    live.feed(sim.samples[:samples])  # 100 Hz: one, two, three 50 ms frames
+    snap = live.snapshot()
+    assert snap.t_s >= 0.0
+    assert not snap.unstable
 
 
 def test_side_prompt_names_the_missing_side() -> None:

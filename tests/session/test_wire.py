@@ -9,6 +9,7 @@ import pytest
 from spineball.analysis import LiveAnalyzer
 from spineball.analysis.advice import inflation_guide
 from spineball.session import api, wire
+from spineball.sessionfile import CalibrationPoint
 from spineball.virtual.body import random_scenario, simulate
 
 
@@ -28,7 +29,7 @@ def test_update_round_trip_with_a_real_snapshot() -> None:
         session_id=3,
         snapshot=real_snapshot(),  # type: ignore[arg-type]
         link=api.LinkState("streaming", "C0:11:22:33:44:55", "SB-4455", -61, 80, 0.4, 2, 150),
-        trace=api.TracePoints((1.0, 1.05), (13.2, 13.4), (None, 310.5)),
+        trace=api.TracePoints((1.0, 1.05), (13.2, 13.4), (None, 310.5), (114_500.0, 114_700.0)),
         cues=(api.CueNote(12.5, "lumbar", "urgent", "Roll back up"),),
         inflation=inflation_guide(12.0, 14.5),
         result={"session": {"duration_s": 3.0}},
@@ -52,6 +53,7 @@ ONE_OF_EACH: list[api.UserInput] = [
     api.StartInflation(),
     api.StopInflation(),
     api.SetCues(enabled=False, volume=0.3),
+    api.SetCalibration((CalibrationPoint(0.0, 114_300.0), CalibrationPoint(392.3, 116_950.5))),
 ]
 
 

@@ -17,6 +17,7 @@ no position.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -61,6 +62,7 @@ from spineball.analysis.safety import (
     symptom_stop,
 )
 from spineball.analysis.spots import EVENT_SLACK_S, MIN_DWELL_S, current_stay, pain_target
+from spineball.anatomy import LEVELS
 from spineball.samples import Samples
 from spineball.sessionfile import SYMPTOMS, Event, SessionMeta
 
@@ -101,6 +103,9 @@ class LiveSnapshot:
     pain_target_met: bool | None = None
     sides_done: tuple[str, ...] = ()  # side bends at the current place
     side_missing: str | None = None  # the side to prompt for once the other is done
+    # Boundaries between neighbouring levels C7|T1 … L4|L5 in position_mm coordinates
+    # (17 values), so a spine map can place the ball and its uncertainty band.
+    level_edges_mm: tuple[float, ...] = ()
 
 
 class _Buffer:
@@ -336,6 +341,7 @@ class LiveAnalyzer:
             position_sd_mm=float(sd[-1]),
             level=pmap.level_of(float(pos[-1]))[0],
             lumbar=STATE_NAMES[int(lumbar_state(pos[-1:], sd[-1:], pmap)[0])],
+            level_edges_mm=_level_edges(pmap),
         )
         stay = current_stay(pos, on)
         if stay < 2:
@@ -404,6 +410,11 @@ class LiveAnalyzer:
         if self._finished is None:
             self._finished = report(self.finish(), self.history)
         return self._finished
+
+
+@functools.lru_cache(maxsize=8)
+def _level_edges(pmap: PositionMap) -> tuple[float, ...]:
+    return tuple(round(pmap.level_boundary_mm(level), 1) for level in LEVELS[:-1])
 
 
 def _trailing_mean(x: FloatArray, k: int) -> FloatArray:

@@ -21,6 +21,7 @@ COMMANDS: Final[dict[str, str]] = {
     "analyze": "spineball.cli.analyze:analyze",
     "simulate": "spineball.cli.simulate:simulate",
     "sessions": "spineball.cli.sessions:sessions",
+    "dash": "spineball.cli.dash:dash",
     "import": "spineball.cli.importing:import_logs",
     "export": "spineball.cli.export:export",
     "history": "spineball.cli.history:history",

@@ -14,6 +14,7 @@ from typing import Literal, Protocol, TypeAlias
 
 from spineball.analysis.advice import InflationGuide
 from spineball.analysis.live import LiveSnapshot
+from spineball.sessionfile import CalibrationPoint
 
 LinkPhase: TypeAlias = Literal[
     "idle", "scanning", "connecting", "pairing", "streaming", "reconnecting", "stopped", "failed"
@@ -46,6 +47,7 @@ class TracePoints:
     t_s: tuple[float, ...] = ()
     gauge_kpa: tuple[float, ...] = ()  # pressure above the atmosphere
     load_n: tuple[float | None, ...] = ()
+    pressure_pa: tuple[float, ...] = ()  # absolute, for the calibration wizard (may be empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,16 @@ class SetCues:
     voice: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SetCalibration:
+    """Load calibration points taken with the CalibrationWizard for this ball at this inflation.
+
+    The recorder keeps them for the ball and uses them for the load from now on.
+    """
+
+    points: tuple[CalibrationPoint, ...]
+
+
 UserInput: TypeAlias = (
     RatePain
     | MarkSore
@@ -146,6 +158,7 @@ UserInput: TypeAlias = (
     | StartInflation
     | StopInflation
     | SetCues
+    | SetCalibration
 )
 
 USER_INPUTS: tuple[type[UserInput], ...] = (
@@ -160,6 +173,7 @@ USER_INPUTS: tuple[type[UserInput], ...] = (
     StartInflation,
     StopInflation,
     SetCues,
+    SetCalibration,
 )
 
 

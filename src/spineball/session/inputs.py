@@ -19,6 +19,7 @@ from spineball.session.api import (
     RatePain,
     ReportSymptom,
     Resume,
+    SetCalibration,
     SetCues,
     StartInflation,
     StopInflation,
@@ -77,6 +78,10 @@ def events_for(
         if gauge_kpa is None:
             return [_note(t_s, "inflation assistant stopped", "inflation")]
         return [StoredEvent(t_s, "inflation", value=round(gauge_kpa, 2))]
+    if isinstance(message, SetCalibration):
+        points = [{"load_n": p.load_n, "pressure_pa": p.pressure_pa} for p in message.points]
+        text = f"load calibration taken ({len(points)} points)"
+        return [_note(t_s, text, "calibration", points=points)]
     return [_note(t_s, _cues_text(message), "cues")]
 
 

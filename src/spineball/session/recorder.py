@@ -46,6 +46,7 @@ from spineball.session.api import (
     ReportSymptom,
     Resume,
     SessionUpdate,
+    SetCalibration,
     StartInflation,
     StopInflation,
     UserInput,
@@ -55,7 +56,7 @@ from spineball.session.history import PastSession, load_history, save_entry
 from spineball.session.hooks import LiveConsumer
 from spineball.session.inputs import contract_event, events_for
 from spineball.session.trace import TraceBuffer
-from spineball.sessionfile import SessionMeta
+from spineball.sessionfile import CalibrationPoint, SessionMeta
 from spineball.store import Database, DeviceInfo, Recorder, StoredEvent, StoreError, record_stream
 from spineball.stream import SampleStream, StreamItem, Subscription
 
@@ -151,6 +152,7 @@ class SessionRecorder:
         self._alerted: set[str] = set()
         self._heading_saved: object = None
         self._outage_since: float | None = None
+        self._device_id: int | None = None
 
     # ------------------------------------------------------------------ public API
 
@@ -219,6 +221,8 @@ class SessionRecorder:
             self._inflation_target = advised if message.target_kpa is None else message.target_kpa
         elif isinstance(message, StopInflation):
             self._inflation_target = None
+        elif isinstance(message, SetCalibration):
+            self._save_calibration(message.points)
 
     # ------------------------------------------------------------------ the session
 
@@ -305,6 +309,7 @@ class SessionRecorder:
                 if meta.calibration
                 else self.db.calibration_for(device_id, meta.ball.rest_gauge_kpa)
             )
+            self._device_id = device_id
             if cal is not None:
                 calibration_id = cal.id
                 self.meta = replace(self.meta, calibration=cal.points)
@@ -405,6 +410,23 @@ class SessionRecorder:
         self.hub.publish(update)
         self._feed_consumers(update)
         self.hub.end()
+
+    def _save_calibration(self, points: tuple[CalibrationPoint, ...]) -> None:
+        """Keep the calibration wizard's points for this ball at this inflation.
+
+        The store hands them to the next session of this ball (``calibration_for``);
+        the running session keeps the calibration it started with.
+        """
+        try:
+            self.db.add_calibration(
+                points,
+                rest_gauge_kpa=self.meta.ball.rest_gauge_kpa,
+                device_id=self._device_id,
+                ball_radius_m=self.meta.ball.radius_m,
+                note="calibration wizard",
+            )
+        except (StoreError, ValueError) as err:
+            log.error("calibration not saved: %s", err)
 
     def _store_failed(self, err: StoreError) -> None:
         self.store_error = str(err)

@@ -26,6 +26,7 @@ class TraceBuffer:
         self.atmosphere_pa: float | None = None
         self._t: list[float] = []
         self._gauge: list[float] = []
+        self._pressure: list[float] = []  # absolute, for the dashboard's calibration wizard
         self._partial: tuple[int, float, float, int] | None = None  # bucket, Σt, Σp, n
         self.latest_gauge_kpa: float | None = None
 
@@ -62,13 +63,15 @@ class TraceBuffer:
         assert self.atmosphere_pa is not None
         self._t.append(round(sum_t / count, 3))
         self._gauge.append(round((sum_p / count - self.atmosphere_pa) / 1000.0, 4))
+        self._pressure.append(round(sum_p / count, 2))
 
     def take(self, load_n: float | None) -> TracePoints:
         """The points completed since the last call; the newest carries the current load."""
-        t, gauge = tuple(self._t), tuple(self._gauge)
+        t, gauge, pressure = tuple(self._t), tuple(self._gauge), tuple(self._pressure)
         self._t.clear()
         self._gauge.clear()
+        self._pressure.clear()
         load: tuple[float | None, ...] = tuple(None for _ in t)
         if t:
             load = (*load[:-1], None if load_n is None else round(load_n, 1))
-        return TracePoints(t_s=t, gauge_kpa=gauge, load_n=load)
+        return TracePoints(t_s=t, gauge_kpa=gauge, load_n=load, pressure_pa=pressure)

@@ -1,0 +1,1 @@
+"""Dashboard screens: session, pairing, calibration, inflation, history, help and dialogs."""

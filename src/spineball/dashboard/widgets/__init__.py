@@ -1,0 +1,1 @@
+"""Dashboard widgets, one concern per module; they render, the screens decide."""
